@@ -1,0 +1,169 @@
+package dev.lambdacntr.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent's {@code attach} command line, built by the CLI and parsed by the agent, so the two
+ * ends cannot drift apart.
+ *
+ * <pre>
+ * lambda-cntr-agent attach (--pid PID | CONTAINER_ID) [--runtime NAME] [--socket-path PATH]
+ *                          [--fs auto|mount|fuse] [--tools-root DIR] [--tty] [-- CMD [ARGS...]]
+ * </pre>
+ *
+ * <p>An empty command means an interactive login shell.
+ *
+ * @param pid the target's process ID on the agent's host, or empty to resolve {@code containerId}
+ * @param containerId the runtime's container ID (without the {@code containerd://} prefix)
+ * @param runtime the runtime that owns the container ({@code containerd}, {@code cri-o}, {@code
+ *     docker}), or empty when unknown
+ * @param socketPath the runtime's API socket as seen by the agent, or empty to detect it
+ * @param fs the filesystem backend
+ * @param toolsRoot the directory served as {@code /}, or empty for the agent's own root
+ * @param tty whether stdin is a terminal the session should keep as its controlling terminal
+ * @param command the program and its arguments, or empty for a login shell
+ */
+public record AgentInvocation(
+    Optional<Integer> pid,
+    Optional<String> containerId,
+    Optional<String> runtime,
+    Optional<String> socketPath,
+    FsBackend fs,
+    Optional<String> toolsRoot,
+    boolean tty,
+    List<String> command) {
+
+  /** The agent program's name inside the debug image. */
+  public static final String PROGRAM = "lambda-cntr-agent";
+
+  /** The subcommand this record describes. */
+  public static final String ATTACH = "attach";
+
+  public AgentInvocation {
+    if (pid.isPresent() == containerId.isPresent()) {
+      throw new CntrException(
+          ExitCode.AGENT_USAGE, "give exactly one of --pid PID or a CONTAINER_ID");
+    }
+    pid.ifPresent(
+        p -> {
+          if (p <= 0) {
+            throw new CntrException(ExitCode.AGENT_USAGE, "--pid must be positive, not " + p);
+          }
+        });
+    containerId.ifPresent(AgentInvocation::requireContainerId);
+    command = List.copyOf(command);
+  }
+
+  /** An invocation for a container, the way the CLI calls the agent. */
+  public static AgentInvocation forContainer(
+      String containerId,
+      Optional<String> runtime,
+      Optional<String> socketPath,
+      FsBackend fs,
+      boolean tty,
+      List<String> command) {
+    return new AgentInvocation(
+        Optional.empty(),
+        Optional.of(containerId),
+        runtime,
+        socketPath,
+        fs,
+        Optional.empty(),
+        tty,
+        command);
+  }
+
+  /** The full argument vector, program name first, ready for an exec call. */
+  public List<String> toArgv() {
+    List<String> argv = new ArrayList<>();
+    argv.add(PROGRAM);
+    argv.add(ATTACH);
+    pid.ifPresent(p -> addOption(argv, "--pid", Integer.toString(p)));
+    runtime.ifPresent(r -> addOption(argv, "--runtime", r));
+    socketPath.ifPresent(s -> addOption(argv, "--socket-path", s));
+    addOption(argv, "--fs", fs.flagValue());
+    toolsRoot.ifPresent(t -> addOption(argv, "--tools-root", t));
+    if (tty) {
+      argv.add("--tty");
+    }
+    containerId.ifPresent(argv::add);
+    if (!command.isEmpty()) {
+      argv.add("--");
+      argv.addAll(command);
+    }
+    return argv;
+  }
+
+  /**
+   * Parses the arguments that follow {@code attach}. Unknown options, missing values and a missing
+   * target are usage errors that name the offending argument.
+   */
+  public static AgentInvocation parse(List<String> args) {
+    Optional<Integer> pid = Optional.empty();
+    Optional<String> containerId = Optional.empty();
+    Optional<String> runtime = Optional.empty();
+    Optional<String> socketPath = Optional.empty();
+    FsBackend fs = FsBackend.AUTO;
+    Optional<String> toolsRoot = Optional.empty();
+    boolean tty = false;
+    List<String> command = List.of();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      switch (arg) {
+        case "--" -> {
+          command = args.subList(i + 1, args.size());
+          if (command.isEmpty()) {
+            throw new CntrException(ExitCode.AGENT_USAGE, "'--' must be followed by a command");
+          }
+          i = args.size();
+        }
+        case "--pid" -> pid = Optional.of(parsePid(valueOf(args, ++i, arg)));
+        case "--runtime" -> runtime = Optional.of(valueOf(args, ++i, arg));
+        case "--socket-path" -> socketPath = Optional.of(valueOf(args, ++i, arg));
+        case "--fs" -> fs = FsBackend.parse(valueOf(args, ++i, arg));
+        case "--tools-root" -> toolsRoot = Optional.of(valueOf(args, ++i, arg));
+        case "--tty" -> tty = true;
+        default -> {
+          if (arg.startsWith("-")) {
+            throw new CntrException(ExitCode.AGENT_USAGE, "unknown agent option '" + arg + "'");
+          }
+          if (containerId.isPresent()) {
+            throw new CntrException(
+                ExitCode.AGENT_USAGE,
+                "unexpected argument '" + arg + "' after container ID '" + containerId.get() + "'");
+          }
+          containerId = Optional.of(arg);
+        }
+      }
+    }
+    return new AgentInvocation(pid, containerId, runtime, socketPath, fs, toolsRoot, tty, command);
+  }
+
+  private static void addOption(List<String> argv, String name, String value) {
+    argv.add(name);
+    argv.add(value);
+  }
+
+  private static String valueOf(List<String> args, int index, String option) {
+    if (index >= args.size()) {
+      throw new CntrException(ExitCode.AGENT_USAGE, "option " + option + " needs a value");
+    }
+    return args.get(index);
+  }
+
+  private static int parsePid(String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new CntrException(ExitCode.AGENT_USAGE, "--pid needs a number, not '" + value + "'", e);
+    }
+  }
+
+  private static void requireContainerId(String id) {
+    if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+      throw new CntrException(ExitCode.AGENT_USAGE, "not a container ID: '" + id + "'");
+    }
+  }
+}

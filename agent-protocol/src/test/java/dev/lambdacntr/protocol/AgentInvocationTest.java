@@ -1,0 +1,88 @@
+package dev.lambdacntr.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AgentInvocationTest {
+
+  @Test
+  void containerInvocationRoundTripsThroughItsArgv() {
+    AgentInvocation invocation =
+        AgentInvocation.forContainer(
+            "4f1c2a",
+            Optional.of("containerd"),
+            Optional.of("/run/containerd/containerd.sock"),
+            FsBackend.FUSE,
+            true,
+            List.of("sh", "-c", "echo --pid"));
+
+    List<String> argv = invocation.toArgv();
+
+    assertThat(argv)
+        .containsExactly(
+            "lambda-cntr-agent",
+            "attach",
+            "--runtime",
+            "containerd",
+            "--socket-path",
+            "/run/containerd/containerd.sock",
+            "--fs",
+            "fuse",
+            "--tty",
+            "4f1c2a",
+            "--",
+            "sh",
+            "-c",
+            "echo --pid");
+    assertThat(AgentInvocation.parse(argv.subList(2, argv.size()))).isEqualTo(invocation);
+  }
+
+  @Test
+  void pidInvocationWithoutCommandMeansShell() {
+    AgentInvocation parsed =
+        AgentInvocation.parse(List.of("--pid", "4711", "--tools-root", "/tools"));
+
+    assertThat(parsed.pid()).contains(4711);
+    assertThat(parsed.containerId()).isEmpty();
+    assertThat(parsed.toolsRoot()).contains("/tools");
+    assertThat(parsed.fs()).isEqualTo(FsBackend.AUTO);
+    assertThat(parsed.tty()).isFalse();
+    assertThat(parsed.command()).isEmpty();
+  }
+
+  @Test
+  void rejectsBothOrNeitherTarget() {
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("--pid", "1", "abc")))
+        .isInstanceOf(CntrException.class)
+        .hasMessageContaining("exactly one of --pid");
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("--fs", "mount")))
+        .hasMessageContaining("exactly one of --pid");
+  }
+
+  @Test
+  void namesTheBadArgument() {
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("--fs", "nfs", "abc")))
+        .hasMessage("unknown --fs value 'nfs': expected auto, mount or fuse");
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("abc", "--socket-path")))
+        .hasMessage("option --socket-path needs a value");
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("--pid", "x1")))
+        .hasMessage("--pid needs a number, not 'x1'");
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("--frobnicate", "abc")))
+        .hasMessage("unknown agent option '--frobnicate'");
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("abc;rm -rf /")))
+        .hasMessage("not a container ID: 'abc;rm -rf /'");
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("abc", "--")))
+        .hasMessage("'--' must be followed by a command");
+  }
+
+  @Test
+  void everyFailureCarriesTheAgentUsageCode() {
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("--pid", "0")))
+        .isInstanceOfSatisfying(
+            CntrException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.AGENT_USAGE));
+  }
+}
