@@ -1,5 +1,5 @@
 # Obvious entry points; the scripts they call are the ones CI runs.
-.PHONY: test build deps format
+.PHONY: test build deps format images cluster cluster-down smoke
 
 test:            ## every test: unit, runtime integration, cluster end-to-end (what .ci/run runs)
 	scripts/test-all
@@ -12,3 +12,15 @@ deps:            ## Debian packages the build, tests and local cluster need
 
 format:          ## rewrite sources with the project's formatter
 	./mvnw -B -ntp spotless:apply
+
+images:          ## the images, as OCI archives under /var/cache/lambda-cntr/images (debug needs the agent's dist)
+	images/build pause coredns target-busybox target-static demo-function
+
+cluster:         ## bring up the local two-node Kubernetes (KUBECONFIG=/var/lib/lambda-cntr-testbed/kubeconfig)
+	testbed/up
+
+cluster-down:    ## tear the local Kubernetes down, leaving nothing behind
+	testbed/down
+
+smoke:           ## the cluster smoke suite against the local Kubernetes (or KUBECONFIG)
+	testbed/smoke

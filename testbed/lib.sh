@@ -229,3 +229,12 @@ testbed_netns() {
   done
   return 0
 }
+
+# write_if_changed FILE: writes stdin to FILE only when the content differs, so that a running
+# component watching its configuration (kube-proxy exits when its file is written) is left alone.
+write_if_changed() {
+  local tmp
+  tmp=$(mktemp "$1.XXXXXX")
+  cat >"$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
