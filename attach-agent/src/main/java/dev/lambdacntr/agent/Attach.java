@@ -1,0 +1,220 @@
+package dev.lambdacntr.agent;
+
+import dev.lambdacntr.agent.session.SessionHelper;
+import dev.lambdacntr.agent.session.SessionMarker;
+import dev.lambdacntr.agent.session.SessionPlan;
+import dev.lambdacntr.agent.session.SessionSpec;
+import dev.lambdacntr.agent.sys.Fd;
+import dev.lambdacntr.agent.sys.LibC;
+import dev.lambdacntr.agent.sys.Sys;
+import dev.lambdacntr.agent.target.CgroupPlacement;
+import dev.lambdacntr.agent.target.Namespace;
+import dev.lambdacntr.agent.target.NamespaceSet;
+import dev.lambdacntr.agent.target.TargetLocator;
+import dev.lambdacntr.agent.target.TargetProcess;
+import dev.lambdacntr.agent.target.TargetSnapshot;
+import dev.lambdacntr.agent.view.CntrLayout;
+import dev.lambdacntr.agent.view.ToolsRoot;
+import dev.lambdacntr.agent.view.ViewBuilder;
+import dev.lambdacntr.protocol.AgentInvocation;
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code lambda-cntr-agent attach}: find the target, read what the session adopts, enter, build the
+ * view, hand over to the session. Every failure ends here with an agent exit code and a message; no
+ * step before the final exec ever runs a user's program, so a failure never leaves the user in the
+ * agent's privileged context.
+ */
+final class Attach {
+  private final Path home;
+
+  Attach(Path home) {
+    this.home = home;
+  }
+
+  int run(AgentInvocation invocation) {
+    Path toolsRoot = Path.of(invocation.toolsRoot().orElse("/"));
+    ToolsRoot tools = Backends.choose(invocation.fs(), toolsRoot);
+    Trace.step("backend " + tools.name());
+    List<Fd> forHelper = new ArrayList<>();
+    try (tools;
+        TargetProcess target = TargetLocator.locate(invocation);
+        NamespaceSet namespaces = NamespaceSet.open(target);
+        SessionHelper helper = SessionHelper.open(home)) {
+      Trace.step("found " + target.description());
+      TargetSnapshot snapshot =
+          TargetSnapshot.read(target, namespaces.get(Namespace.USER).isPresent());
+      Trace.step("read the target's state");
+      ensureTargetRootMountPoint(toolsRoot);
+      Optional<SessionMarker> marker = SessionMarker.create(LibC.getpid());
+      SessionPlan plan = plan(snapshot, namespaces, invocation, forHelper, marker, tools);
+      Fd toolsMount = tools.detachedMount();
+      Trace.step("tools root ready");
+      int status =
+          onEnteringThread(
+              () -> {
+                ViewBuilder.enter(
+                    namespaces.get(Namespace.MOUNT).orElseThrow(),
+                    toolsMount,
+                    target.description());
+                Trace.step("view built");
+                for (Namespace kind :
+                    List.of(Namespace.UTS, Namespace.IPC, Namespace.NET, Namespace.CGROUP)) {
+                  Optional<Fd> ns = namespaces.get(kind);
+                  if (ns.isPresent()) {
+                    Sys.setns(
+                        ns.get(),
+                        kind.cloneFlag(),
+                        ExitCode.AGENT_ENTER_FAILED,
+                        "enter the " + kind.procName() + " namespace of " + target.description());
+                  }
+                }
+                SessionSpec session = plan.complete(invocation.command(), Attach::executable);
+                Trace.step("namespaces entered; starting " + session.program());
+                if (tools.servedByAgent()) {
+                  return helper.spawnAndWait(session);
+                }
+                throw helper.replaceJvm(session);
+              });
+      marker.ifPresent(SessionMarker::close);
+      return status;
+    } finally {
+      forHelper.forEach(Fd::close);
+    }
+  }
+
+  /**
+   * The start-up path without its effects, for the AOT cache's training run: locate, pin and read
+   * the target, open the helper, clone the tools root; enter nothing, start nothing.
+   */
+  static void rehearse(Path home, AgentInvocation invocation) {
+    Path toolsRoot = Path.of(invocation.toolsRoot().orElse("/"));
+    try (ToolsRoot tools = Backends.choose(invocation.fs(), toolsRoot);
+        TargetProcess target = TargetLocator.locate(invocation);
+        NamespaceSet namespaces = NamespaceSet.open(target);
+        SessionHelper helper = SessionHelper.open(home)) {
+      TargetSnapshot snapshot = TargetSnapshot.read(target, false);
+      List<Fd> forHelper = new ArrayList<>();
+      SessionPlan plan = plan(snapshot, namespaces, invocation, forHelper, Optional.empty(), tools);
+      plan.complete(List.of(), Attach::executable).helperArguments();
+      forHelper.forEach(Fd::close);
+      try {
+        tools.detachedMount().close();
+      } catch (CntrException unprivileged) {
+        // an image build may run this without the privileges a real attach has
+      }
+    }
+  }
+
+  /** The view needs {@code /var/lib/cntr} in the tools root to put the target's root on. */
+  private static void ensureTargetRootMountPoint(Path toolsRoot) {
+    Path mountPoint = toolsRoot.resolve(CntrLayout.TARGET_ROOT.substring(1));
+    if (Files.isDirectory(mountPoint)) {
+      return;
+    }
+    try {
+      Files.createDirectories(mountPoint);
+    } catch (IOException e) {
+      throw new CntrException(
+          ExitCode.AGENT_FILESYSTEM_FAILED,
+          "cannot create "
+              + mountPoint
+              + " in the tools root for the target's root: "
+              + e.getMessage());
+    }
+  }
+
+  private static boolean executable(String path) {
+    Path file = Path.of(path);
+    return Files.isRegularFile(file) && Files.isExecutable(file);
+  }
+
+  private static SessionPlan plan(
+      TargetSnapshot snapshot,
+      NamespaceSet namespaces,
+      AgentInvocation invocation,
+      List<Fd> forHelper,
+      Optional<SessionMarker> marker,
+      ToolsRoot tools) {
+    List<SessionSpec.CgroupFd> cgroups = new ArrayList<>();
+    for (CgroupPlacement.Join join : snapshot.cgroups()) {
+      Fd procs =
+          Sys.open(
+              join.procsFile(),
+              LibC.O_WRONLY,
+              ExitCode.AGENT_ENTER_FAILED,
+              "open " + join.procsFile() + " to join the target's cgroup");
+      forHelper.add(procs);
+      cgroups.add(new SessionSpec.CgroupFd(procs.value(), join.hierarchy() + ":" + join.path()));
+    }
+    return new SessionPlan(
+        inheritable(namespaces, Namespace.PID, forHelper),
+        inheritable(namespaces, Namespace.TIME, forHelper),
+        inheritable(namespaces, Namespace.USER, forHelper),
+        cgroups,
+        snapshot,
+        invocation.tty() || LibC.isatty(0) == 1,
+        marker.map(SessionMarker::forHelper),
+        tools.servedByAgent(),
+        Optional.ofNullable(System.getenv("SHELL")),
+        Optional.ofNullable(System.getenv("TERM")));
+  }
+
+  private static Optional<Integer> inheritable(
+      NamespaceSet namespaces, Namespace kind, List<Fd> forHelper) {
+    return namespaces
+        .get(kind)
+        .map(
+            fd -> {
+              Fd copy =
+                  Sys.inheritable(
+                      fd, ExitCode.AGENT_INTERNAL, "pass the " + kind.procName() + " namespace on");
+              forHelper.add(copy);
+              return copy.value();
+            });
+  }
+
+  /** A step that runs on the dedicated thread whose namespaces and root change. */
+  interface EnteringStep {
+    int run();
+  }
+
+  /**
+   * Runs {@code step} on a new platform thread (namespace changes stay on it and on the threads and
+   * processes it starts) and returns its result or rethrows its failure.
+   */
+  private static int onEnteringThread(EnteringStep step) {
+    AtomicReference<Integer> result = new AtomicReference<>();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    Thread thread =
+        Thread.ofPlatform()
+            .name("lambda-cntr-enter")
+            .unstarted(
+                () -> {
+                  try {
+                    result.set(step.run());
+                  } catch (RuntimeException e) {
+                    failure.set(e);
+                  }
+                });
+    thread.start();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CntrException(ExitCode.AGENT_INTERNAL, "interrupted while entering the target", e);
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return result.get();
+  }
+}

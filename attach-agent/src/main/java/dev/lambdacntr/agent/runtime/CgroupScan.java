@@ -1,0 +1,107 @@
+package dev.lambdacntr.agent.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The runtime-agnostic fallback: the process whose {@code /proc/PID/cgroup} names the container ID
+ * as a path component ({@code /kubepods/.../ID}, {@code cri-containerd-ID.scope}, {@code
+ * docker-ID.scope}, {@code crio-ID.scope}, containerd's {@code /NAMESPACE/ID}). Of the processes
+ * found, the container's init is the one whose parent is not among them (the shim), the oldest if
+ * several (exec'd processes also hang off the shim).
+ */
+public final class CgroupScan implements PidSource {
+  private final Path proc;
+
+  public CgroupScan(Path proc) {
+    this.proc = proc;
+  }
+
+  @Override
+  public String name() {
+    return "cgroup scan of " + proc;
+  }
+
+  /**
+   * A process of the container.
+   *
+   * @param pid its PID
+   * @param parent its parent's PID
+   * @param startTime its start time in clock ticks since boot
+   */
+  record Member(int pid, int parent, long startTime) {}
+
+  @Override
+  public Lookup find(String containerId) {
+    Pattern pattern = namePattern(containerId);
+    Map<Integer, Member> members = new HashMap<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        String cgroups = readOrEmpty(entry.resolve("cgroup"));
+        if (cgroups.isEmpty() || !mentions(cgroups, pattern)) {
+          continue;
+        }
+        member(entry).ifPresent(m -> members.put(m.pid(), m));
+      }
+    } catch (IOException e) {
+      return Lookup.missed("cannot list " + proc + ": " + e.getMessage());
+    }
+    return members.values().stream()
+        .filter(m -> !members.containsKey(m.parent()))
+        .min(java.util.Comparator.comparingLong(Member::startTime).thenComparingInt(Member::pid))
+        .map(m -> Lookup.found(m.pid(), false))
+        .orElseGet(() -> Lookup.missed("no process in a cgroup named after '" + containerId + "'"));
+  }
+
+  /** The ID as a whole component of a cgroup path, allowing the runtimes' prefixes and suffixes. */
+  static Pattern namePattern(String containerId) {
+    return Pattern.compile("(?:^|[/\\-:_.])" + Pattern.quote(containerId) + "(?:$|[/.])");
+  }
+
+  static boolean mentions(String procCgroup, Pattern pattern) {
+    for (String line : procCgroup.split("\n")) {
+      int second = line.indexOf(':', line.indexOf(':') + 1);
+      if (second >= 0 && pattern.matcher(line.substring(second + 1)).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Optional<Member> member(Path entry) {
+    String stat = readOrEmpty(entry.resolve("stat"));
+    int close = stat.lastIndexOf(')');
+    if (close < 0) {
+      return Optional.empty();
+    }
+    String[] fields = stat.substring(close + 2).split(" ");
+    // fields[0] is the state (stat field 3); ppid is field 4, starttime field 22
+    if (fields.length < 20 || fields[0].equals("Z")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Member(
+            Integer.parseInt(entry.getFileName().toString()),
+            Integer.parseInt(fields[1]),
+            Long.parseLong(fields[19])));
+  }
+
+  private static String readOrEmpty(Path file) {
+    try {
+      return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return ""; // the process ended meanwhile
+    }
+  }
+}
