@@ -1,5 +1,6 @@
 package dev.lambdacntr.agent;
 
+import dev.lambdacntr.agent.runtime.Rehearsal;
 import dev.lambdacntr.protocol.AgentInvocation;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,7 @@ final class AotTraining {
         AgentInvocation.parse(
             List.of("--pid", Long.toString(ProcessHandle.current().pid()), "--fs", "mount"));
     Attach.rehearse(home, invocation);
+    Rehearsal.run();
     return 0;
   }
 }

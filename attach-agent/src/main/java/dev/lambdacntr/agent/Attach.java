@@ -116,6 +116,10 @@ final class Attach {
 
   /** The view needs {@code /var/lib/cntr} in the tools root to put the target's root on. */
   private static void ensureTargetRootMountPoint(Path toolsRoot) {
+    if (!Files.isDirectory(toolsRoot)) {
+      throw new CntrException(
+          ExitCode.AGENT_FILESYSTEM_FAILED, "the tools root " + toolsRoot + " is not a directory");
+    }
     Path mountPoint = toolsRoot.resolve(CntrLayout.TARGET_ROOT.substring(1));
     if (Files.isDirectory(mountPoint)) {
       return;
