@@ -93,7 +93,13 @@ public final class GrpcChannel implements AutoCloseable {
     Thread watchdog = Thread.ofPlatform().daemon().unstarted(() -> closeAfter(timeout));
     watchdog.start();
     try {
-      sendRequest(stream, method, metadata, request);
+      try {
+        sendRequest(stream, method, metadata, request);
+      } catch (IOException refused) {
+        // A server of another protocol may have answered the preface and hung up: its answer
+        // says more than the broken pipe.
+        throw alienReply().orElseThrow(() -> refused);
+      }
       return receive(stream, method);
     } catch (IOException e) {
       if (!channel.isOpen()) {
@@ -104,6 +110,27 @@ public final class GrpcChannel implements AutoCloseable {
     } finally {
       watchdog.interrupt();
     }
+  }
+
+  private java.util.Optional<RuntimeException> alienReply() {
+    ByteBuffer start = ByteBuffer.allocate(9);
+    try {
+      while (start.hasRemaining() && channel.read(start) > 0) {
+        // read what the server sent before it closed
+      }
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+    if (start.position() == 0) {
+      return java.util.Optional.empty();
+    }
+    String text = new String(start.array(), 0, start.position(), StandardCharsets.ISO_8859_1);
+    return java.util.Optional.of(notHttp2(text));
+  }
+
+  private RuntimeException notHttp2(String start) {
+    return Wire.error(
+        socket + " does not speak HTTP/2 gRPC (its reply starts with '" + printable(start) + "')");
   }
 
   private void closeAfter(Duration timeout) {
