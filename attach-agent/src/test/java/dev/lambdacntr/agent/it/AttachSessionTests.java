@@ -195,7 +195,8 @@ abstract class AttachSessionTests {
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (System.nanoTime() < deadline
           && (!processesMatching("sleep 424").isEmpty()
-              || !sessionProcessesIn(bed.app).isEmpty())) {
+              || !sessionProcessesIn(bed.app).isEmpty()
+              || agent.stream().anyMatch(AttachSessionTests::running))) {
         ContainerdHarness.sleep(50);
       }
       assertThat(processesMatching("sleep 424")).isEmpty();
