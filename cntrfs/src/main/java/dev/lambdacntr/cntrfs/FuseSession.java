@@ -1,0 +1,349 @@
+package dev.lambdacntr.cntrfs;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import dev.lambdacntr.cntrfs.fuse.Kernel;
+import dev.lambdacntr.cntrfs.sys.Errno;
+import dev.lambdacntr.cntrfs.sys.Fcntl;
+import dev.lambdacntr.cntrfs.sys.Libc;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One FUSE connection being served: the INIT handshake, the serving threads, the pruning of inodes
+ * the kernel need not remember, and the end of it all (unmount, abort or failure).
+ */
+final class FuseSession {
+  static final int MAX_PAGES = 256;
+  static final int MAX_WRITE = MAX_PAGES * 4096;
+  static final int BUFFER = MAX_WRITE + 4096;
+
+  private final int deviceFd;
+  private final CntrfsOptions options;
+  private final Operations ops;
+  private final Backings backings;
+  private final InodeTable inodes;
+  private final int procFd;
+  private final long connection;
+  private final PrintStream log;
+  private final List<Thread> threads = new ArrayList<>();
+  private final List<Integer> clonedFds = new ArrayList<>();
+  private final AtomicInteger running = new AtomicInteger();
+  private final CountDownLatch done = new CountDownLatch(1);
+  private volatile boolean stopping;
+  private volatile boolean initialized;
+  private volatile int minor;
+  private volatile long negotiated;
+  private volatile String endReason = "running";
+  private final int maxInodes;
+
+  FuseSession(
+      int deviceFd,
+      int rootFd,
+      int procFd,
+      long rootDev,
+      long rootIno,
+      CntrfsOptions options,
+      PrintStream log) {
+    this.deviceFd = deviceFd;
+    this.options = options;
+    this.procFd = procFd;
+    this.log = log;
+    this.inodes = new InodeTable(rootFd, rootDev, rootIno, Fcntl.S_IFDIR);
+    this.backings =
+        new Backings(false, options.passthrough() == CntrfsOptions.Passthrough.ON, this::log);
+    this.ops = new Operations(inodes, procFd, options, backings);
+    this.connection = FuseDevice.connectionOf(deviceFd);
+    this.maxInodes = options.maxInodes() > 0 ? options.maxInodes() : defaultMaxInodes();
+  }
+
+  /** Starts the serving threads; the first request they see must be INIT. */
+  void start() {
+    for (int i = 0; i < options.threads(); i++) {
+      int fd = i == 0 || !options.cloneDevice() ? deviceFd : cloneDevice();
+      Worker worker = new Worker(this, ops, fd, BUFFER);
+      threads.add(platformThread("cntrfs-" + i, worker));
+    }
+    running.set(threads.size());
+    threads.add(platformThread("cntrfs-pruner", this::pruneLoop));
+    for (Thread t : threads) {
+      t.start();
+    }
+  }
+
+  private static Thread platformThread(String name, Runnable body) {
+    return Thread.ofPlatform().name(name).daemon(true).unstarted(body);
+  }
+
+  private int cloneDevice() {
+    int fd =
+        Libc.openat(Fcntl.AT_FDCWD, FuseDevice.devicePath(), Fcntl.O_RDWR | Fcntl.O_CLOEXEC, 0);
+    if (fd < 0) {
+      return deviceFd;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment master = arena.allocate(JAVA_INT);
+      master.set(JAVA_INT, 0, deviceFd);
+      if (Libc.ioctl(fd, Kernel.DEV_IOC_CLONE, master) < 0) {
+        Libc.close(fd);
+        return deviceFd;
+      }
+    }
+    synchronized (clonedFds) {
+      clonedFds.add(fd);
+    }
+    return fd;
+  }
+
+  boolean stopping() {
+    return stopping;
+  }
+
+  boolean debug() {
+    return options.debug();
+  }
+
+  long connection() {
+    return connection;
+  }
+
+  boolean passthrough() {
+    return backings.enabled();
+  }
+
+  long negotiatedFlags() {
+    return negotiated;
+  }
+
+  int protocolMinor() {
+    return minor;
+  }
+
+  String endReason() {
+    return endReason;
+  }
+
+  void log(String message) {
+    log.println("cntrfs: " + Instant.now() + " " + message);
+  }
+
+  /** Answers INIT: what we want of what the kernel offers. Runs once, before any other request. */
+  int init(Worker w) {
+    Request q = w.request;
+    int major = q.i32(0);
+    int kernelMinor = q.i32(4);
+    int maxReadahead = q.i32(8);
+    long offered = q.i32(12) & 0xffffffffL;
+    if ((offered & Kernel.INIT_EXT) != 0) {
+      offered |= (q.i32(16) & 0xffffffffL) << 32;
+    }
+    if (major != Kernel.MAJOR || kernelMinor < Kernel.MIN_MINOR) {
+      log(
+          "kernel speaks FUSE "
+              + major
+              + "."
+              + kernelMinor
+              + "; cntrfs needs 7."
+              + Kernel.MIN_MINOR);
+      return -Errno.EPROTO;
+    }
+    boolean passthrough =
+        options.passthrough() != CntrfsOptions.Passthrough.OFF
+            && (offered & Kernel.PASSTHROUGH) != 0
+            && kernelMinor >= 40
+            && FuseDevice.hasSysAdmin();
+    if (options.passthrough() == CntrfsOptions.Passthrough.ON && !passthrough) {
+      log("passthrough=on, but the kernel does not offer it or the server lacks CAP_SYS_ADMIN");
+    }
+    long want =
+        Kernel.ASYNC_READ
+            | Kernel.PARALLEL_DIROPS
+            | Kernel.ATOMIC_O_TRUNC
+            | Kernel.BIG_WRITES
+            | Kernel.MAX_PAGES
+            | Kernel.DO_READDIRPLUS
+            | Kernel.READDIRPLUS_AUTO
+            | Kernel.CACHE_SYMLINKS
+            | Kernel.CREATE_SUPP_GROUP
+            | Kernel.ASYNC_DIO
+            | Kernel.INIT_EXT;
+    if (passthrough) {
+      want |= Kernel.PASSTHROUGH;
+    } else {
+      want |= Kernel.AUTO_INVAL_DATA;
+      if (options.writebackCache()) {
+        want |= Kernel.WRITEBACK_CACHE;
+      }
+    }
+    long flags = want & offered;
+    negotiated = flags;
+    minor = Math.min(kernelMinor, Kernel.MINOR);
+    backings.enable((flags & Kernel.PASSTHROUGH) != 0);
+    ops.keepCache(true);
+    Reply out = w.reply;
+    out.clear(0, Kernel.INIT_OUT);
+    out.i32(0, Kernel.MAJOR);
+    out.i32(4, minor);
+    out.i32(8, maxReadahead);
+    out.i32(12, (int) flags);
+    out.payload().set(JAVA_SHORT_UNALIGNED, 16, (short) 64);
+    out.payload().set(JAVA_SHORT_UNALIGNED, 18, (short) 48);
+    out.i32(20, MAX_WRITE);
+    out.i32(24, 1);
+    out.payload().set(JAVA_SHORT_UNALIGNED, 28, (short) MAX_PAGES);
+    out.i32(32, (int) (flags >>> 32));
+    out.i32(36, (flags & Kernel.PASSTHROUGH) != 0 ? 2 : 0);
+    initialized = true;
+    if (options.debug()) {
+      log("INIT 7." + minor + " flags 0x" + Long.toHexString(flags));
+    }
+    return Kernel.INIT_OUT;
+  }
+
+  boolean initialized() {
+    return initialized;
+  }
+
+  /** A serving thread saw the connection end with {@code errno} (ENODEV: unmounted). */
+  void ended(int errno) {
+    if (!stopping) {
+      endReason =
+          errno == Errno.ENODEV
+              ? "unmounted"
+              : errno == Errno.ECONNABORTED
+                  ? "aborted"
+                  : "device read failed: " + Errno.name(errno);
+    }
+    stopping = true;
+  }
+
+  void destroyed() {
+    endReason = "destroyed";
+    stopping = true;
+  }
+
+  /** A serving thread died of something unexpected: abort so that no caller waits forever. */
+  void fail(Throwable t) {
+    endReason = "failed: " + t;
+    log("serving thread failed, aborting the connection: " + t);
+    stopping = true;
+    abort();
+  }
+
+  /** Called by each serving thread as it ends; the last one releases everything. */
+  void threadExited() {
+    if (running.decrementAndGet() == 0) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    ops.closeAll();
+    inodes.closeAll();
+    synchronized (clonedFds) {
+      for (int fd : clonedFds) {
+        Libc.close(fd);
+      }
+      clonedFds.clear();
+    }
+    Libc.close(procFd);
+    Libc.close(deviceFd);
+    done.countDown();
+  }
+
+  /** Stops serving: aborts the connection, so every waiting caller gets ENOTCONN. */
+  void stop() {
+    if (done.getCount() == 0) {
+      return;
+    }
+    if (!stopping) {
+      endReason = "stopped";
+    }
+    stopping = true;
+    abort();
+  }
+
+  private void abort() {
+    if (connection < 0) {
+      log("cannot abort the FUSE connection: its number is unknown");
+      return;
+    }
+    String error = FuseControl.abort(connection);
+    if (error != null) {
+      log(error);
+    }
+  }
+
+  boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+    return done.await(timeout, unit);
+  }
+
+  void await() throws InterruptedException {
+    done.await();
+  }
+
+  boolean finished() {
+    return done.getCount() == 0;
+  }
+
+  // ---- pruning
+
+  private void pruneLoop() {
+    boolean warned = false;
+    while (!stopping) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (!initialized || inodes.size() <= maxInodes) {
+        continue;
+      }
+      if (minor < 45) {
+        if (!warned) {
+          log("kernel cannot prune (FUSE 7." + minor + "): inodes are bounded by RLIMIT_NOFILE");
+          warned = true;
+        }
+        continue;
+      }
+      int excess = inodes.size() - maxInodes * 3 / 4;
+      prune(inodes.pruneCandidates(excess));
+    }
+  }
+
+  private void prune(List<Long> nodeIds) {
+    try (Arena arena = Arena.ofConfined()) {
+      for (int from = 0; from < nodeIds.size(); from += 512) {
+        int count = Math.min(512, nodeIds.size() - from);
+        int length = Kernel.OUT_HEADER + 16 + 8 * count;
+        MemorySegment msg = arena.allocate(length, 8);
+        msg.set(JAVA_INT_UNALIGNED, 0, length);
+        msg.set(JAVA_INT_UNALIGNED, 4, Kernel.NOTIFY_PRUNE);
+        msg.set(JAVA_LONG_UNALIGNED, 8, 0);
+        msg.set(JAVA_INT_UNALIGNED, 16, count);
+        for (int i = 0; i < count; i++) {
+          msg.set(JAVA_LONG_UNALIGNED, 32 + 8L * i, nodeIds.get(from + i));
+        }
+        long r = Libc.write(deviceFd, msg, length);
+        if (r < 0 && options.debug()) {
+          log("prune notification failed: " + Errno.name((int) -r));
+        }
+      }
+    }
+  }
+
+  private static int defaultMaxInodes() {
+    long limit = FuseDevice.openFileLimit();
+    return (int) Math.max(1000, Math.min(Integer.MAX_VALUE, limit * 6 / 10));
+  }
+}

@@ -1,0 +1,725 @@
+package dev.lambdacntr.cntrfs;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import dev.lambdacntr.cntrfs.fuse.Kernel;
+import dev.lambdacntr.cntrfs.fuse.Opcode;
+import dev.lambdacntr.cntrfs.sys.Errno;
+import dev.lambdacntr.cntrfs.sys.Fcntl;
+import dev.lambdacntr.cntrfs.sys.Libc;
+import dev.lambdacntr.cntrfs.sys.Stat;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The file system: every FUSE operation mapped onto the source tree with *at() system calls on the
+ * O_PATH descriptors of the inode table. Each method returns the reply's payload length, a negated
+ * errno, or {@link #NO_REPLY}; none lets an exception escape to the serving loop as anything but
+ * EIO.
+ */
+final class Operations {
+  static final int NO_REPLY = Integer.MIN_VALUE;
+
+  private static final int OPEN_FLAGS_DROPPED =
+      Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY | Fcntl.O_NOFOLLOW;
+
+  private final InodeTable inodes;
+  private final int procFd;
+  private final long validSeconds;
+  private final int validNanos;
+  private final Backings backings;
+  private final ConcurrentHashMap<Long, DirectoryHandle> directories = new ConcurrentHashMap<>();
+  private volatile boolean xattrAt = true;
+  private volatile boolean keepCache;
+
+  Operations(InodeTable inodes, int procFd, CntrfsOptions options, Backings backings) {
+    this.inodes = inodes;
+    this.procFd = procFd;
+    this.validSeconds = options.timeout().getSeconds();
+    this.validNanos = options.timeout().getNano();
+    this.backings = backings;
+  }
+
+  void keepCache(boolean keep) {
+    keepCache = keep;
+  }
+
+  InodeTable inodes() {
+    return inodes;
+  }
+
+  int dispatch(int opcode, Worker w) {
+    return switch (opcode) {
+      case Opcode.LOOKUP -> lookup(w);
+      case Opcode.FORGET -> forget(w);
+      case Opcode.BATCH_FORGET -> batchForget(w);
+      case Opcode.GETATTR -> getattr(w);
+      case Opcode.SETATTR -> setattr(w);
+      case Opcode.READLINK -> readlink(w);
+      case Opcode.SYMLINK -> symlink(w);
+      case Opcode.MKNOD -> mknod(w);
+      case Opcode.MKDIR -> mkdir(w);
+      case Opcode.UNLINK -> unlink(w, 0);
+      case Opcode.RMDIR -> unlink(w, Fcntl.AT_REMOVEDIR);
+      case Opcode.RENAME -> rename(w, 8, 0);
+      case Opcode.RENAME2 -> rename(w, 16, w.request.i32(8));
+      case Opcode.LINK -> link(w);
+      case Opcode.OPEN -> open(w);
+      case Opcode.CREATE -> create(w);
+      case Opcode.READ -> read(w);
+      case Opcode.WRITE -> write(w);
+      case Opcode.STATFS -> statfs(w);
+      case Opcode.RELEASE -> release(w);
+      case Opcode.FSYNC -> fsync(w, w.request.i32(8));
+      case Opcode.OPENDIR -> opendir(w);
+      case Opcode.READDIR -> readdir(w, false);
+      case Opcode.READDIRPLUS -> readdir(w, true);
+      case Opcode.RELEASEDIR -> releasedir(w);
+      case Opcode.FSYNCDIR -> fsyncdir(w);
+      case Opcode.SETXATTR -> setxattr(w);
+      case Opcode.GETXATTR -> getxattr(w, false);
+      case Opcode.LISTXATTR -> getxattr(w, true);
+      case Opcode.REMOVEXATTR -> removexattr(w);
+      case Opcode.FALLOCATE -> fallocate(w);
+      case Opcode.LSEEK -> lseek(w);
+      case Opcode.COPY_FILE_RANGE -> copyFileRange(w);
+      case Opcode.INTERRUPT -> NO_REPLY;
+      case Opcode.DESTROY -> 0;
+      default -> -Errno.ENOSYS;
+    };
+  }
+
+  // ---- names and attributes
+
+  private int lookup(Worker w) {
+    Inode parent = inodes.get(w.request.nodeId());
+    if (parent == null) {
+      return -Errno.ESTALE;
+    }
+    MemorySegment name = w.request.at(0);
+    int r = entry(w, parent, name, 0);
+    if (r == -Errno.ENOENT && (validSeconds > 0 || validNanos > 0)) {
+      w.reply.negativeEntry(0, validSeconds, validNanos);
+      return Kernel.ENTRY_OUT;
+    }
+    return r;
+  }
+
+  /**
+   * Looks {@code name} up in {@code parent}, records the kernel reference and writes a
+   * fuse_entry_out at {@code offset}; returns its length or a negated errno.
+   */
+  private int entry(Worker w, Inode parent, MemorySegment name, int offset) {
+    int fd = Libc.openat(parent.fd, name, Fcntl.O_PATH | Fcntl.O_NOFOLLOW | Fcntl.O_CLOEXEC, 0);
+    if (fd < 0) {
+      return fd;
+    }
+    MemorySegment st = w.scratch.stat;
+    int r = Libc.fstatat(fd, w.scratch.empty, st, Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
+    if (r < 0) {
+      Libc.close(fd);
+      return r;
+    }
+    Inode inode = inodes.reference(fd, Stat.dev(st), Stat.ino(st), Stat.mode(st) & Fcntl.S_IFMT);
+    w.reply.entry(offset, inode.nodeId, validSeconds, validNanos, st);
+    return Kernel.ENTRY_OUT;
+  }
+
+  private int forget(Worker w) {
+    inodes.forget(w.request.nodeId(), w.request.i64(0));
+    return NO_REPLY;
+  }
+
+  private int batchForget(Worker w) {
+    int count = w.request.i32(0);
+    for (int i = 0; i < count; i++) {
+      int at = 8 + 16 * i;
+      if (Kernel.IN_HEADER + at + 16 > w.request.argsEnd()) {
+        break;
+      }
+      inodes.forget(w.request.i64(at), w.request.i64(at + 8));
+    }
+    return NO_REPLY;
+  }
+
+  private int stat(Worker w, Inode inode, MemorySegment st) {
+    return Libc.fstatat(
+        inode.fd, w.scratch.empty, st, Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
+  }
+
+  private int attrReply(Worker w, Inode inode) {
+    int r = stat(w, inode, w.scratch.stat);
+    if (r < 0) {
+      return r;
+    }
+    w.reply.i64(0, validSeconds);
+    w.reply.i32(8, validNanos);
+    w.reply.i32(12, 0);
+    w.reply.attr(16, w.scratch.stat);
+    return Kernel.ATTR_OUT;
+  }
+
+  private int getattr(Worker w) {
+    Inode inode = inodes.get(w.request.nodeId());
+    return inode == null ? -Errno.ESTALE : attrReply(w, inode);
+  }
+
+  private int setattr(Worker w) {
+    Inode inode = inodes.get(w.request.nodeId());
+    if (inode == null) {
+      return -Errno.ESTALE;
+    }
+    Request q = w.request;
+    int valid = q.i32(0);
+    int fh = (valid & Kernel.FATTR_FH) != 0 ? (int) q.i64(8) : -1;
+    if (fh >= 0 && directories.containsKey((long) fh)) {
+      fh = -1;
+    }
+    int r;
+    if ((valid & Kernel.FATTR_MODE) != 0) {
+      int mode = q.i32(68) & 07777;
+      if (fh >= 0) {
+        r = Libc.fchmod(fh, mode);
+      } else if (inode.type == Fcntl.S_IFLNK) {
+        r = -Errno.EOPNOTSUPP;
+      } else {
+        r = Libc.fchmodat(procFd, w.scratch.fdName(inode.fd), mode, 0);
+      }
+      if (r < 0) {
+        return r;
+      }
+    }
+    if ((valid & (Kernel.FATTR_UID | Kernel.FATTR_GID)) != 0) {
+      int uid = (valid & Kernel.FATTR_UID) != 0 ? q.i32(76) : -1;
+      int gid = (valid & Kernel.FATTR_GID) != 0 ? q.i32(80) : -1;
+      r =
+          Libc.fchownat(
+              inode.fd, w.scratch.empty, uid, gid, Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
+      if (r < 0) {
+        return r;
+      }
+    }
+    if ((valid & Kernel.FATTR_SIZE) != 0) {
+      long size = q.i64(16);
+      if (fh >= 0) {
+        r = Libc.ftruncate(fh, size);
+      } else {
+        int fd = reopen(w, inode, Fcntl.O_WRONLY);
+        if (fd < 0) {
+          return fd;
+        }
+        r = Libc.ftruncate(fd, size);
+        Libc.close(fd);
+      }
+      if (r < 0) {
+        return r;
+      }
+    }
+    if ((valid & (Kernel.FATTR_ATIME | Kernel.FATTR_MTIME)) != 0) {
+      MemorySegment t = w.scratch.times;
+      time(t, 0, valid, Kernel.FATTR_ATIME, Kernel.FATTR_ATIME_NOW, q.i64(32), q.i32(56));
+      time(t, 16, valid, Kernel.FATTR_MTIME, Kernel.FATTR_MTIME_NOW, q.i64(40), q.i32(60));
+      r =
+          Libc.utimensat(
+              inode.fd, w.scratch.empty, t, Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
+      if (r < 0) {
+        return r;
+      }
+    }
+    return attrReply(w, inode);
+  }
+
+  private static void time(
+      MemorySegment t, int at, int valid, int setBit, int nowBit, long seconds, int nanos) {
+    if ((valid & setBit) == 0) {
+      t.set(JAVA_LONG_UNALIGNED, at, 0);
+      t.set(JAVA_LONG_UNALIGNED, at + 8, Fcntl.UTIME_OMIT);
+    } else if ((valid & nowBit) != 0) {
+      t.set(JAVA_LONG_UNALIGNED, at, 0);
+      t.set(JAVA_LONG_UNALIGNED, at + 8, Fcntl.UTIME_NOW);
+    } else {
+      t.set(JAVA_LONG_UNALIGNED, at, seconds);
+      t.set(JAVA_LONG_UNALIGNED, at + 8, nanos & 0xffffffffL);
+    }
+  }
+
+  private int readlink(Worker w) {
+    Inode inode = inodes.get(w.request.nodeId());
+    if (inode == null) {
+      return -Errno.ESTALE;
+    }
+    long n = Libc.readlinkat(inode.fd, w.scratch.empty, w.reply.payload(), w.reply.capacity());
+    return (int) n;
+  }
+
+  private int statfs(Worker w) {
+    Inode inode = inodes.get(w.request.nodeId());
+    if (inode == null) {
+      return -Errno.ESTALE;
+    }
+    MemorySegment sfs = w.scratch.stat;
+    int r = Libc.fstatfs(inode.fd, sfs);
+    if (r < 0) {
+      return r;
+    }
+    Reply out = w.reply;
+    out.clear(0, Kernel.STATFS_OUT);
+    out.i64(0, sfs.get(JAVA_LONG_UNALIGNED, 16));
+    out.i64(8, sfs.get(JAVA_LONG_UNALIGNED, 24));
+    out.i64(16, sfs.get(JAVA_LONG_UNALIGNED, 32));
+    out.i64(24, sfs.get(JAVA_LONG_UNALIGNED, 40));
+    out.i64(32, sfs.get(JAVA_LONG_UNALIGNED, 48));
+    out.i32(40, (int) sfs.get(JAVA_LONG_UNALIGNED, 8));
+    out.i32(44, (int) sfs.get(JAVA_LONG_UNALIGNED, 64));
+    out.i32(48, (int) sfs.get(JAVA_LONG_UNALIGNED, 72));
+    return Kernel.STATFS_OUT;
+  }
+
+  // ---- creating and removing names
+
+  private int symlink(Worker w) {
+    Inode parent = inodes.get(w.request.nodeId());
+    if (parent == null) {
+      return -Errno.ESTALE;
+    }
+    MemorySegment name = w.request.at(0);
+    MemorySegment target = w.request.at(w.request.afterName(0));
+    w.credentials.becomeCaller(w.request.uid(), w.request.gid(), w.request.supplementaryGroup());
+    int r = Libc.symlinkat(target, parent.fd, name);
+    w.credentials.becomeServer();
+    return r < 0 ? r : entry(w, parent, name, 0);
+  }
+
+  private int mknod(Worker w) {
+    Inode parent = inodes.get(w.request.nodeId());
+    if (parent == null) {
+      return -Errno.ESTALE;
+    }
+    int mode = w.request.i32(0);
+    long rdev = Reply.decodeDev(w.request.i32(4));
+    MemorySegment name = w.request.at(16);
+    w.credentials.becomeCaller(w.request.uid(), w.request.gid(), w.request.supplementaryGroup());
+    int r = Libc.mknodat(parent.fd, name, mode, rdev);
+    w.credentials.becomeServer();
+    return r < 0 ? r : entry(w, parent, name, 0);
+  }
+
+  private int mkdir(Worker w) {
+    Inode parent = inodes.get(w.request.nodeId());
+    if (parent == null) {
+      return -Errno.ESTALE;
+    }
+    int mode = w.request.i32(0);
+    MemorySegment name = w.request.at(8);
+    w.credentials.becomeCaller(w.request.uid(), w.request.gid(), w.request.supplementaryGroup());
+    int r = Libc.mkdirat(parent.fd, name, mode);
+    w.credentials.becomeServer();
+    return r < 0 ? r : entry(w, parent, name, 0);
+  }
+
+  private int unlink(Worker w, int flags) {
+    Inode parent = inodes.get(w.request.nodeId());
+    if (parent == null) {
+      return -Errno.ESTALE;
+    }
+    return Libc.unlinkat(parent.fd, w.request.at(0), flags);
+  }
+
+  private int rename(Worker w, int namesAt, int flags) {
+    Inode parent = inodes.get(w.request.nodeId());
+    Inode newParent = inodes.get(w.request.i64(0));
+    if (parent == null || newParent == null) {
+      return -Errno.ESTALE;
+    }
+    MemorySegment oldName = w.request.at(namesAt);
+    MemorySegment newName = w.request.at(w.request.afterName(namesAt));
+    return Libc.renameat2(parent.fd, oldName, newParent.fd, newName, flags);
+  }
+
+  private int link(Worker w) {
+    Inode target = inodes.get(w.request.i64(0));
+    Inode newParent = inodes.get(w.request.nodeId());
+    if (target == null || newParent == null) {
+      return -Errno.ESTALE;
+    }
+    MemorySegment name = w.request.at(8);
+    int r = Libc.linkat(target.fd, w.scratch.empty, newParent.fd, name, Fcntl.AT_EMPTY_PATH);
+    if (r == -Errno.ENOENT || r == -Errno.EPERM) {
+      // Without CAP_DAC_READ_SEARCH, link through the /proc/self/fd magic link instead.
+      r =
+          Libc.linkat(
+              procFd, w.scratch.fdName(target.fd), newParent.fd, name, Fcntl.AT_SYMLINK_FOLLOW);
+    }
+    return r < 0 ? r : entry(w, newParent, name, 0);
+  }
+
+  // ---- files
+
+  /** A new descriptor for the file {@code inode} names, opened with {@code flags}. */
+  private int reopen(Worker w, Inode inode, int flags) {
+    return Libc.openat(
+        procFd, w.scratch.fdName(inode.fd), (flags & ~OPEN_FLAGS_DROPPED) | Fcntl.O_CLOEXEC, 0);
+  }
+
+  private int open(Worker w) {
+    Inode inode = inodes.get(w.request.nodeId());
+    if (inode == null) {
+      return -Errno.ESTALE;
+    }
+    int flags = w.request.i32(0);
+    int fd = reopen(w, inode, backings.enabled() ? flags & ~Fcntl.O_DIRECT : flags);
+    if (fd < 0) {
+      return fd;
+    }
+    return openReply(w, inode, fd, flags, 0);
+  }
+
+  /** Writes a fuse_open_out at {@code offset} for {@code fd}, attaching passthrough. */
+  private int openReply(Worker w, Inode inode, int fd, int flags, int offset) {
+    int openFlags = 0;
+    int backingId = 0;
+    if (backings.enabled() && inode.type == Fcntl.S_IFREG) {
+      backingId = backings.attach(inode, fd, w.deviceFd());
+    } else {
+      backings.track(inode);
+    }
+    if (backingId > 0) {
+      openFlags |= Kernel.FOPEN_PASSTHROUGH;
+    } else if ((flags & Fcntl.O_DIRECT) != 0) {
+      openFlags |= Kernel.FOPEN_DIRECT_IO;
+    } else if (keepCache) {
+      openFlags |= Kernel.FOPEN_KEEP_CACHE;
+    }
+    w.reply.i64(offset, fd);
+    w.reply.i32(offset + 8, openFlags);
+    w.reply.i32(offset + 12, Math.max(0, backingId));
+    return Kernel.OPEN_OUT;
+  }
+
+  private int create(Worker w) {
+    Inode parent = inodes.get(w.request.nodeId());
+    if (parent == null) {
+      return -Errno.ESTALE;
+    }
+    int flags = w.request.i32(0);
+    int mode = w.request.i32(4);
+    MemorySegment name = w.request.at(16);
+    int fileFlags = backings.enabled() ? flags & ~Fcntl.O_DIRECT : flags;
+    w.credentials.becomeCaller(w.request.uid(), w.request.gid(), w.request.supplementaryGroup());
+    int fd =
+        Libc.openat(
+            parent.fd,
+            name,
+            (fileFlags | Fcntl.O_CREAT | Fcntl.O_CLOEXEC) & ~(Fcntl.O_NOFOLLOW | Fcntl.O_NOCTTY),
+            mode);
+    w.credentials.becomeServer();
+    if (fd < 0) {
+      return fd;
+    }
+    int r = entry(w, parent, name, 0);
+    if (r < 0) {
+      Libc.close(fd);
+      return r;
+    }
+    Inode inode = inodes.get(w.reply.payload().get(JAVA_LONG_UNALIGNED, 0));
+    if (inode == null) {
+      Libc.close(fd);
+      return -Errno.EIO;
+    }
+    return Kernel.ENTRY_OUT + openReply(w, inode, fd, flags, Kernel.ENTRY_OUT);
+  }
+
+  private int read(Worker w) {
+    int fh = (int) w.request.i64(0);
+    long offset = w.request.i64(8);
+    int size = Math.min(w.request.i32(16), w.reply.capacity());
+    return (int) Libc.pread(fh, w.reply.payload(), size, offset);
+  }
+
+  private int write(Worker w) {
+    int fh = (int) w.request.i64(0);
+    long offset = w.request.i64(8);
+    int size = w.request.i32(16);
+    long n = Libc.pwrite(fh, w.request.at(40, size), size, offset);
+    if (n < 0) {
+      return (int) n;
+    }
+    w.reply.i32(0, (int) n);
+    w.reply.i32(4, 0);
+    return 8;
+  }
+
+  private int release(Worker w) {
+    int fh = (int) w.request.i64(0);
+    Inode inode = inodes.get(w.request.nodeId());
+    if (inode != null) {
+      backings.detach(inode, w.deviceFd());
+    }
+    Libc.close(fh);
+    return 0;
+  }
+
+  private int fsync(Worker w, int fsyncFlags) {
+    int fh = (int) w.request.i64(0);
+    return (fsyncFlags & Kernel.FSYNC_FDATASYNC) != 0 ? Libc.fdatasync(fh) : Libc.fsync(fh);
+  }
+
+  private int fallocate(Worker w) {
+    int fh = (int) w.request.i64(0);
+    return Libc.fallocate(fh, w.request.i32(24), w.request.i64(8), w.request.i64(16));
+  }
+
+  private int lseek(Worker w) {
+    int fh = (int) w.request.i64(0);
+    long r = Libc.lseek(fh, w.request.i64(8), w.request.i32(16));
+    if (r < 0) {
+      return (int) r;
+    }
+    w.reply.i64(0, r);
+    return 8;
+  }
+
+  private int copyFileRange(Worker w) {
+    Request q = w.request;
+    MemorySegment cells = w.scratch.cells;
+    cells.set(JAVA_LONG_UNALIGNED, 0, q.i64(8));
+    cells.set(JAVA_LONG_UNALIGNED, 8, q.i64(32));
+    long n =
+        Libc.copyFileRange(
+            (int) q.i64(0),
+            cells.asSlice(0, 8),
+            (int) q.i64(24),
+            cells.asSlice(8, 8),
+            q.i64(40),
+            (int) q.i64(48));
+    if (n < 0) {
+      return (int) n;
+    }
+    w.reply.i32(0, (int) n);
+    w.reply.i32(4, 0);
+    return 8;
+  }
+
+  // ---- directories
+
+  private int opendir(Worker w) {
+    Inode inode = inodes.get(w.request.nodeId());
+    if (inode == null) {
+      return -Errno.ESTALE;
+    }
+    int fd = reopen(w, inode, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY);
+    if (fd < 0) {
+      return fd;
+    }
+    directories.put((long) fd, new DirectoryHandle(fd));
+    backings.track(inode);
+    w.reply.i64(0, fd);
+    w.reply.i32(8, 0);
+    w.reply.i32(12, 0);
+    return Kernel.OPEN_OUT;
+  }
+
+  private int releasedir(Worker w) {
+    DirectoryHandle handle = directories.remove(w.request.i64(0));
+    Inode inode = inodes.get(w.request.nodeId());
+    if (inode != null) {
+      backings.untrack(inode);
+    }
+    if (handle != null) {
+      synchronized (handle) {
+        handle.close();
+      }
+    }
+    return 0;
+  }
+
+  private int fsyncdir(Worker w) {
+    DirectoryHandle handle = directories.get(w.request.i64(0));
+    return handle == null ? -Errno.EBADF : Libc.fsync(handle.fd);
+  }
+
+  private int readdir(Worker w, boolean plus) {
+    DirectoryHandle handle = directories.get(w.request.i64(0));
+    Inode dir = inodes.get(w.request.nodeId());
+    if (handle == null || dir == null) {
+      return -Errno.EBADF;
+    }
+    long offset = w.request.i64(8);
+    int size = Math.min(w.request.i32(16), w.reply.capacity());
+    synchronized (handle) {
+      int r = handle.seek(offset);
+      if (r < 0) {
+        return r;
+      }
+      return plus ? fillPlus(w, dir, handle, size) : fill(w, handle, size);
+    }
+  }
+
+  private static int fill(Worker w, DirectoryHandle handle, int size) {
+    int used = 0;
+    while (true) {
+      int r = handle.fill();
+      if (r < 0) {
+        return used > 0 ? used : r;
+      }
+      if (r == 0) {
+        return used;
+      }
+      int nameLength = handle.entryNameLength();
+      int record = align8(Kernel.DIRENT + nameLength);
+      if (used + record > size) {
+        return used;
+      }
+      dirent(w.reply, used, handle, nameLength);
+      used += record;
+      handle.advance();
+    }
+  }
+
+  private int fillPlus(Worker w, Inode dir, DirectoryHandle handle, int size) {
+    int used = 0;
+    while (true) {
+      int r = handle.fill();
+      if (r < 0) {
+        return used > 0 ? used : r;
+      }
+      if (r == 0) {
+        return used;
+      }
+      int nameLength = handle.entryNameLength();
+      int record = align8(Kernel.ENTRY_OUT + Kernel.DIRENT + nameLength);
+      if (used + record > size) {
+        return used;
+      }
+      if (handle.entryIsDotOrDotDot()
+          || entry(w, dir, handle.entryName(), used) != Kernel.ENTRY_OUT) {
+        // No attributes for this one: the kernel lists the name and looks it up when needed.
+        w.reply.clear(used, Kernel.ENTRY_OUT);
+      }
+      dirent(w.reply, used + Kernel.ENTRY_OUT, handle, nameLength);
+      used += record;
+      handle.advance();
+    }
+  }
+
+  private static void dirent(Reply out, int at, DirectoryHandle handle, int nameLength) {
+    out.i64(at, handle.entryIno());
+    out.i64(at + 8, handle.entryNextOffset());
+    out.i32(at + 16, nameLength);
+    out.i32(at + 20, handle.entryType());
+    MemorySegment.copy(handle.entryName(), 0, out.payload(), at + Kernel.DIRENT, nameLength);
+    int padded = align8(Kernel.DIRENT + nameLength);
+    for (int i = Kernel.DIRENT + nameLength; i < padded; i++) {
+      out.payload().set(JAVA_BYTE, at + i, (byte) 0);
+    }
+  }
+
+  private static int align8(int n) {
+    return (n + 7) & ~7;
+  }
+
+  // ---- extended attributes
+
+  private int setxattr(Worker w) {
+    Inode inode = inodes.get(w.request.nodeId());
+    if (inode == null) {
+      return -Errno.ESTALE;
+    }
+    int size = w.request.i32(0);
+    int flags = w.request.i32(4);
+    MemorySegment name = w.request.at(8);
+    MemorySegment value = w.request.at(w.request.afterName(8), size);
+    if (xattrAt) {
+      MemorySegment args = w.scratch.cells;
+      args.set(JAVA_LONG_UNALIGNED, 0, value.address());
+      args.set(JAVA_INT_UNALIGNED, 8, size);
+      args.set(JAVA_INT_UNALIGNED, 12, flags);
+      long r = Libc.setxattrat(procFd, w.scratch.fdName(inode.fd), 0, name, args);
+      if (r != -Errno.ENOSYS) {
+        return (int) r;
+      }
+      xattrAt = false;
+    }
+    return Libc.setxattr(w.scratch.procPath(inode.fd), name, value, size, flags);
+  }
+
+  private int getxattr(Worker w, boolean list) {
+    Inode inode = inodes.get(w.request.nodeId());
+    if (inode == null) {
+      return -Errno.ESTALE;
+    }
+    int size = w.request.i32(0);
+    MemorySegment into =
+        size == 0
+            ? MemorySegment.NULL
+            : w.reply.payload().asSlice(0, Math.min(size, w.reply.capacity()));
+    long n;
+    if (list) {
+      n = listxattr(w, inode, into, size);
+    } else {
+      n = getxattrValue(w, inode, w.request.at(8), into, size);
+    }
+    if (n < 0) {
+      return (int) n;
+    }
+    if (size == 0) {
+      w.reply.i32(0, (int) n);
+      w.reply.i32(4, 0);
+      return 8;
+    }
+    return (int) n;
+  }
+
+  private long getxattrValue(
+      Worker w, Inode inode, MemorySegment name, MemorySegment into, int size) {
+    if (xattrAt) {
+      MemorySegment args = w.scratch.cells;
+      args.set(JAVA_LONG_UNALIGNED, 0, into.address());
+      args.set(JAVA_INT_UNALIGNED, 8, size);
+      args.set(JAVA_INT_UNALIGNED, 12, 0);
+      long r = Libc.getxattrat(procFd, w.scratch.fdName(inode.fd), 0, name, args);
+      if (r != -Errno.ENOSYS) {
+        return r;
+      }
+      xattrAt = false;
+    }
+    return Libc.getxattr(w.scratch.procPath(inode.fd), name, into, size);
+  }
+
+  private long listxattr(Worker w, Inode inode, MemorySegment into, int size) {
+    if (xattrAt) {
+      long r = Libc.listxattrat(procFd, w.scratch.fdName(inode.fd), 0, into, size);
+      if (r != -Errno.ENOSYS) {
+        return r;
+      }
+      xattrAt = false;
+    }
+    return Libc.listxattr(w.scratch.procPath(inode.fd), into, size);
+  }
+
+  private int removexattr(Worker w) {
+    Inode inode = inodes.get(w.request.nodeId());
+    if (inode == null) {
+      return -Errno.ESTALE;
+    }
+    MemorySegment name = w.request.at(0);
+    if (xattrAt) {
+      long r = Libc.removexattrat(procFd, w.scratch.fdName(inode.fd), 0, name);
+      if (r != -Errno.ENOSYS) {
+        return (int) r;
+      }
+      xattrAt = false;
+    }
+    return Libc.removexattr(w.scratch.procPath(inode.fd), name);
+  }
+
+  /** Closes every open directory; called once the connection is gone. */
+  void closeAll() {
+    for (DirectoryHandle handle : directories.values()) {
+      handle.close();
+    }
+    directories.clear();
+  }
+}
