@@ -174,6 +174,7 @@ final class FuseSession {
             | Kernel.DO_READDIRPLUS
             | Kernel.READDIRPLUS_AUTO
             | Kernel.CACHE_SYMLINKS
+            | Kernel.HANDLE_KILLPRIV_V2
             | Kernel.CREATE_SUPP_GROUP
             | Kernel.ASYNC_DIO
             | Kernel.INIT_EXT;

@@ -216,6 +216,9 @@ final class Operations {
       if (r < 0) {
         return r;
       }
+      if ((valid & Kernel.FATTR_KILL_SUIDGID) != 0 && (valid & Kernel.FATTR_MODE) == 0) {
+        killSuidgid(w, inode);
+      }
     }
     if ((valid & (Kernel.FATTR_ATIME | Kernel.FATTR_MTIME)) != 0) {
       MemorySegment t = w.scratch.times;
@@ -229,6 +232,21 @@ final class Operations {
       }
     }
     return attrReply(w, inode);
+  }
+
+  /**
+   * Clears set-user-ID, and set-group-ID on a group-executable file, as a write or truncate by a
+   * caller without CAP_FSETID does (the kernel asks for it under FUSE_HANDLE_KILLPRIV_V2).
+   */
+  private void killSuidgid(Worker w, Inode inode) {
+    if (stat(w, inode, w.scratch.stat2) < 0) {
+      return;
+    }
+    int mode = Stat.mode(w.scratch.stat2);
+    int kill = 04000 | ((mode & 010) != 0 ? 02000 : 0);
+    if ((mode & kill) != 0) {
+      Libc.fchmodat(procFd, w.scratch.fdName(inode.fd), mode & 07777 & ~kill, 0);
+    }
   }
 
   private static void time(
@@ -373,6 +391,9 @@ final class Operations {
     if (fd < 0) {
       return fd;
     }
+    if ((flags & Fcntl.O_TRUNC) != 0 && (w.request.i32(4) & Kernel.OPEN_KILL_SUIDGID) != 0) {
+      killSuidgid(w, inode);
+    }
     return openReply(w, inode, fd, flags, 0);
   }
 
@@ -445,6 +466,12 @@ final class Operations {
     long n = Libc.pwrite(fh, w.request.at(40, size), size, offset);
     if (n < 0) {
       return (int) n;
+    }
+    if ((w.request.i32(20) & Kernel.WRITE_KILL_SUIDGID) != 0) {
+      Inode inode = inodes.get(w.request.nodeId());
+      if (inode != null) {
+        killSuidgid(w, inode);
+      }
     }
     w.reply.i32(0, (int) n);
     w.reply.i32(4, 0);

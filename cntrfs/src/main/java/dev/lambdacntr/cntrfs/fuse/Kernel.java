@@ -39,6 +39,7 @@ public final class Kernel {
   public static final long HANDLE_KILLPRIV = 1L << 19;
   public static final long MAX_PAGES = 1L << 22;
   public static final long CACHE_SYMLINKS = 1L << 23;
+  public static final long HANDLE_KILLPRIV_V2 = 1L << 28;
   public static final long INIT_EXT = 1L << 30;
   public static final long CREATE_SUPP_GROUP = 1L << 34;
   public static final long PASSTHROUGH = 1L << 37;
@@ -62,6 +63,10 @@ public final class Kernel {
   public static final int FATTR_ATIME_NOW = 1 << 7;
   public static final int FATTR_MTIME_NOW = 1 << 8;
   public static final int FATTR_CTIME = 1 << 10;
+  public static final int FATTR_KILL_SUIDGID = 1 << 11;
+
+  public static final int WRITE_KILL_SUIDGID = 1 << 2;
+  public static final int OPEN_KILL_SUIDGID = 1;
 
   public static final int GETATTR_FH = 1;
   public static final int FSYNC_FDATASYNC = 1;

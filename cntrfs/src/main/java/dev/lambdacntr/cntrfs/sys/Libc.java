@@ -144,6 +144,8 @@ public final class Libc {
               JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
               JAVA_LONG),
           1);
+  private static final MethodHandle POLL =
+      bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
   private static final MethodHandle KILL =
       bind("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
@@ -508,6 +510,16 @@ public final class Libc {
     MemorySegment st = state();
     try {
       return check((int) GETGROUPS.invokeExact(st, size, list), st);
+    } catch (Throwable t) {
+      throw Unchecked.wrap(t);
+    }
+  }
+
+  /** poll(2) on an array of {@code count} struct pollfd. */
+  public static int poll(MemorySegment fds, long count, int timeoutMillis) {
+    MemorySegment st = state();
+    try {
+      return check((int) POLL.invokeExact(st, fds, count, timeoutMillis), st);
     } catch (Throwable t) {
       throw Unchecked.wrap(t);
     }
