@@ -63,7 +63,16 @@ public final class CntrfsMount implements AutoCloseable {
    * when it does not end within a few seconds.
    */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
+    try {
+      unmountAndWait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.stop();
+    }
+  }
+
+  private void unmountAndWait() throws InterruptedException {
     if (!server.exited()) {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment target = arena.allocateFrom(mountpoint.toString());

@@ -42,6 +42,10 @@ public final class CntrfsServer implements AutoCloseable {
     return new CntrfsServer(session);
   }
 
+  FuseSession session() {
+    return session;
+  }
+
   /** Waits until the server has ended (unmounted, aborted or stopped). */
   public void awaitExit() throws InterruptedException {
     session.await();
@@ -82,8 +86,12 @@ public final class CntrfsServer implements AutoCloseable {
 
   /** Stops the server and waits for its threads to end. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stop();
-    session.await(10, TimeUnit.SECONDS);
+    try {
+      session.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

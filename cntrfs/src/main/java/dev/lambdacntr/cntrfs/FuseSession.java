@@ -105,6 +105,10 @@ final class FuseSession {
     return fd;
   }
 
+  Operations operations() {
+    return ops;
+  }
+
   boolean stopping() {
     return stopping;
   }

@@ -57,17 +57,7 @@ public final class Main {
 
   private static int serve(Path source, Path mountpoint, CntrfsOptions options) {
     CntrfsMount mount = CntrfsMount.mount(source, mountpoint, options, System.err);
-    Thread unmount =
-        Thread.ofPlatform()
-            .name("cntrfs-unmount")
-            .unstarted(
-                () -> {
-                  try {
-                    mount.close();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                });
+    Thread unmount = Thread.ofPlatform().name("cntrfs-unmount").unstarted(mount::close);
     Runtime.getRuntime().addShutdownHook(unmount);
     System.err.println(
         "cntrfs: serving "

@@ -37,8 +37,8 @@ final class Operations {
   Operations(InodeTable inodes, int procFd, CntrfsOptions options, Backings backings) {
     this.inodes = inodes;
     this.procFd = procFd;
-    this.validSeconds = options.timeout().getSeconds();
-    this.validNanos = options.timeout().getNano();
+    this.validSeconds = options.timeout().toSeconds();
+    this.validNanos = options.timeout().toNanosPart();
     this.backings = backings;
   }
 

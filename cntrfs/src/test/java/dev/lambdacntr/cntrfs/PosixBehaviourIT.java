@@ -58,7 +58,7 @@ class PosixBehaviourIT {
   }
 
   @AfterAll
-  static void unmount() throws InterruptedException {
+  static void unmount() {
     if (mount != null) {
       mount.close();
     }

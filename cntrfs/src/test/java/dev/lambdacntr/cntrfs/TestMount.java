@@ -52,7 +52,7 @@ final class TestMount implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     try {
       mount.close();
     } finally {

@@ -239,7 +239,7 @@ public final class Libc {
     }
   }
 
-  /** {@code fstatat} into a {@link Stat#LAYOUT_SIZE}-byte buffer. */
+  /** {@code fstatat} into a {@link Stat#SIZE}-byte buffer. */
   public static int fstatat(int dirfd, MemorySegment path, MemorySegment stat, int flags) {
     MemorySegment st = state();
     try {

@@ -1,0 +1,192 @@
+package dev.lambdacntr.cntrfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kills the standalone server in the middle of I/O: every process using the mount must get an error
+ * and end (none stuck in D state), and the mount must be gone (or at least aborted).
+ */
+class CrashIT {
+  private Path base;
+  private Path source;
+  private Path mountpoint;
+  private final List<Process> started = new ArrayList<>();
+
+  @BeforeEach
+  void dirs() throws IOException {
+    TestMount.requireRoot();
+    base = Files.createTempDirectory("cntrfs-it-crash-");
+    source = Files.createDirectory(base.resolve("source"));
+    mountpoint = Files.createDirectory(base.resolve("mnt"));
+    try (var out = Files.newOutputStream(source.resolve("big"))) {
+      byte[] block = new byte[1 << 20];
+      for (int i = 0; i < 64; i++) {
+        out.write(block);
+      }
+    }
+    for (int i = 0; i < 200; i++) {
+      Files.createDirectories(source.resolve("tree/d" + (i % 10)));
+      Files.writeString(source.resolve("tree/d" + (i % 10) + "/f" + i), "x");
+    }
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (Process p : started) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (base != null) {
+      if (mounted()) {
+        new ProcessBuilder("umount", "-l", mountpoint.toString()).start().waitFor();
+      }
+      TestMount.deleteTree(base);
+    }
+  }
+
+  @Test
+  void killingTheServerAbortsTheMountAndTheLauncherRemovesIt() throws Exception {
+    Process launcher = launch();
+    ProcessHandle server = serverOf(launcher);
+    List<Process> io = startIo();
+    Thread.sleep(1500);
+    for (Process p : io) {
+      assertThat(p.isAlive())
+          .as("I/O loop %s runs before the kill", p.info().commandLine())
+          .isTrue();
+    }
+
+    server.destroyForcibly();
+
+    assertIoEndsWithoutHanging(io);
+    assertThat(launcher.waitFor(20, TimeUnit.SECONDS)).as("launcher exits").isTrue();
+    assertThat(launcher.exitValue()).isNotZero();
+    assertThat(mounted()).as("dead mount removed by the launcher").isFalse();
+  }
+
+  @Test
+  void killingServerAndLauncherLeavesAnAbortedMountThatFailsFast() throws Exception {
+    Process launcher = launch();
+    ProcessHandle server = serverOf(launcher);
+    List<Process> io = startIo();
+    Thread.sleep(1500);
+
+    launcher.destroyForcibly();
+    server.destroyForcibly();
+
+    assertIoEndsWithoutHanging(io);
+    Process stat = new ProcessBuilder("stat", mountpoint.resolve("big").toString()).start();
+    started.add(stat);
+    assertThat(stat.waitFor(10, TimeUnit.SECONDS)).as("stat on the aborted mount returns").isTrue();
+    String err =
+        new String(stat.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(stat.exitValue()).isNotZero();
+    assertThat(err).contains("not connected");
+  }
+
+  @Test
+  void sigtermUnmountsCleanly() throws Exception {
+    Process launcher = launch();
+    Files.writeString(mountpoint.resolve("written"), "through the mount");
+    new ProcessBuilder("kill", "-TERM", Long.toString(launcher.pid())).start().waitFor();
+    assertThat(launcher.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(mounted()).isFalse();
+    assertThat(Files.readString(source.resolve("written"))).isEqualTo("through the mount");
+  }
+
+  private Process launch() throws Exception {
+    Path script =
+        Path.of(System.getenv().getOrDefault("LAMBDA_CNTR_ROOT", ".."))
+            .resolve("cntrfs/bin/cntrfs");
+    Process launcher =
+        new ProcessBuilder(script.toString(), source.toString(), mountpoint.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(base.resolve("server.log").toFile())
+            .start();
+    started.add(launcher);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!mounted()) {
+      assertThat(launcher.isAlive()).as("launcher alive; log: %s", log()).isTrue();
+      assertThat(System.nanoTime()).as("mounted within 30 s").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    return launcher;
+  }
+
+  private String log() throws IOException {
+    Path log = base.resolve("server.log");
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  private static ProcessHandle serverOf(Process launcher) {
+    return launcher
+        .toHandle()
+        .children()
+        .filter(c -> c.info().command().orElse("").endsWith("java"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no server JVM under the launcher"));
+  }
+
+  /** Loops that stop at their first error: reads, creates, listings, stats. */
+  private List<Process> startIo() throws IOException {
+    String m = mountpoint.toString();
+    List<String> loops =
+        List.of(
+            "while cat " + m + "/big > /dev/null; do :; done",
+            "i=0; while echo $i > " + m + "/f$i; do i=$((i+1)); done",
+            "while ls -lR " + m + "/tree > /dev/null; do :; done",
+            "while stat " + m + "/big > /dev/null; do :; done",
+            "while dd if=/dev/zero of=" + m + "/w bs=64k count=64 2>/dev/null; do :; done");
+    List<Process> io = new ArrayList<>();
+    for (String loop : loops) {
+      Process p = new ProcessBuilder("sh", "-c", loop).redirectErrorStream(true).start();
+      started.add(p);
+      io.add(p);
+    }
+    return io;
+  }
+
+  /** Every I/O loop ends within 20 s; while waiting, none may sit in D state for long. */
+  private static void assertIoEndsWithoutHanging(List<Process> io) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    for (Process p : io) {
+      while (p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(p.isAlive())
+          .as("I/O loop %s still running (state %s)", p.pid(), state(p.pid()))
+          .isFalse();
+    }
+  }
+
+  private static String state(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch (IOException e) {
+      return "gone";
+    }
+  }
+
+  private boolean mounted() throws IOException {
+    String mp = base.toRealPath().resolve("mnt").toString();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] fields = line.split(" ");
+      if (fields.length > 4 && fields[4].equals(mp) && line.contains(" - fuse.cntrfs ")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
