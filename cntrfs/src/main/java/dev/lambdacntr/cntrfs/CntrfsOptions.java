@@ -49,11 +49,15 @@ public record CntrfsOptions(
     }
   }
 
-  /** The defaults: several threads, 1 s caching, passthrough where possible. */
+  /**
+   * The defaults: several threads, passthrough where possible, names and attributes cached for 60 s
+   * (the source is a tools image that does not change under the mount; changes made through the
+   * mount are seen at once; use {@code timeout=1} for a directory others modify).
+   */
   public static CntrfsOptions defaults() {
     int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     return new CntrfsOptions(
-        threads, Duration.ofSeconds(1), Passthrough.AUTO, true, 0, true, false);
+        threads, Duration.ofSeconds(60), Passthrough.AUTO, true, 0, true, false);
   }
 
   /**

@@ -195,6 +195,7 @@ final class FuseSession {
     minor = Math.min(kernelMinor, Kernel.MINOR);
     backings.enable((flags & Kernel.PASSTHROUGH) != 0);
     ops.keepCache(true);
+    ops.writebackCache((flags & Kernel.WRITEBACK_CACHE) != 0);
     Reply out = w.reply;
     out.clear(0, Kernel.INIT_OUT);
     out.i32(0, Kernel.MAJOR);

@@ -33,6 +33,7 @@ final class Operations {
   private final ConcurrentHashMap<Long, DirectoryHandle> directories = new ConcurrentHashMap<>();
   private volatile boolean xattrAt = true;
   private volatile boolean keepCache;
+  private volatile boolean writeback;
 
   Operations(InodeTable inodes, int procFd, CntrfsOptions options, Backings backings) {
     this.inodes = inodes;
@@ -44,6 +45,27 @@ final class Operations {
 
   void keepCache(boolean keep) {
     keepCache = keep;
+  }
+
+  void writebackCache(boolean on) {
+    writeback = on;
+  }
+
+  /**
+   * The flags for the server's own descriptor of an open file. Under passthrough it only serves
+   * fsync, fallocate and the like, so O_DIRECT is dropped. Under the writeback cache the kernel
+   * reads pages of write-only files and does appends itself, so the descriptor must be readable
+   * and not O_APPEND.
+   */
+  private int fileFlags(int flags) {
+    if (backings.enabled()) {
+      return flags & ~Fcntl.O_DIRECT;
+    }
+    if (writeback) {
+      int f = flags & ~Fcntl.O_APPEND;
+      return (f & Fcntl.O_ACCMODE) == Fcntl.O_WRONLY ? (f & ~Fcntl.O_ACCMODE) | Fcntl.O_RDWR : f;
+    }
+    return flags;
   }
 
   InodeTable inodes() {
@@ -387,7 +409,7 @@ final class Operations {
       return -Errno.ESTALE;
     }
     int flags = w.request.i32(0);
-    int fd = reopen(w, inode, backings.enabled() ? flags & ~Fcntl.O_DIRECT : flags);
+    int fd = reopen(w, inode, fileFlags(flags));
     if (fd < 0) {
       return fd;
     }
@@ -427,7 +449,7 @@ final class Operations {
     int flags = w.request.i32(0);
     int mode = w.request.i32(4);
     MemorySegment name = w.request.at(16);
-    int fileFlags = backings.enabled() ? flags & ~Fcntl.O_DIRECT : flags;
+    int fileFlags = fileFlags(flags);
     w.credentials.becomeCaller(w.request.uid(), w.request.gid(), w.request.supplementaryGroup());
     int fd =
         Libc.openat(
