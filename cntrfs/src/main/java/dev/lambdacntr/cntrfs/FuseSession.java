@@ -323,7 +323,11 @@ final class FuseSession {
         continue;
       }
       int excess = inodes.size() - maxInodes * 3 / 4;
-      prune(inodes.pruneCandidates(excess));
+      try {
+        prune(inodes.pruneCandidates(excess));
+      } catch (RuntimeException e) {
+        log("pruning failed: " + e);
+      }
     }
   }
 

@@ -98,16 +98,18 @@ final class InodeTable {
 
   /** Up to {@code count} node IDs of the least recently used inodes without open files. */
   List<Long> pruneCandidates(int count) {
-    List<Inode> idle = new ArrayList<>();
+    // Snapshot the use times first: they change while we sort.
+    record Use(long nodeId, long lastUsed) {}
+    List<Use> idle = new ArrayList<>();
     for (Inode inode : byId.values()) {
       if (inode != root && inode.opens == 0) {
-        idle.add(inode);
+        idle.add(new Use(inode.nodeId, inode.lastUsed));
       }
     }
-    idle.sort(Comparator.comparingLong(i -> i.lastUsed));
+    idle.sort(Comparator.comparingLong(Use::lastUsed));
     List<Long> ids = new ArrayList<>(Math.min(count, idle.size()));
     for (int i = 0; i < idle.size() && i < count; i++) {
-      ids.add(idle.get(i).nodeId);
+      ids.add(idle.get(i).nodeId());
     }
     return ids;
   }

@@ -54,8 +54,8 @@ final class Operations {
   /**
    * The flags for the server's own descriptor of an open file. Under passthrough it only serves
    * fsync, fallocate and the like, so O_DIRECT is dropped. Under the writeback cache the kernel
-   * reads pages of write-only files and does appends itself, so the descriptor must be readable
-   * and not O_APPEND.
+   * reads pages of write-only files and does appends itself, so the descriptor must be readable and
+   * not O_APPEND.
    */
   private int fileFlags(int flags) {
     if (backings.enabled()) {

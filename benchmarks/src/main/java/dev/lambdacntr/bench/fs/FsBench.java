@@ -74,14 +74,14 @@ public final class FsBench {
   private static List<Workload> workloads(Path work) {
     String linux = "%WORK/linux.tar";
     return List.of(
-        new Fio("sequential read, 4 KiB blocks", "read", "4k", 1, "1g", 5, 0.93, 1.0),
-        new Fio("sequential read, 1 MiB blocks", "read", "1m", 1, "1g", 5, 0.93, 1.0),
-        new Fio("sequential write, 4 KiB blocks", "write", "4k", 1, "1g", 5, 2.49, 1.5),
-        new Fio("sequential write, 1 MiB blocks", "write", "1m", 1, "1g", 5, 2.49, 1.5),
-        new Fio("16 threads sequential read, 1 MiB", "read", "1m", 16, "128m", 5, 0.63, 1.0),
-        new Fio("16 threads sequential write, 1 MiB", "write", "1m", 16, "128m", 5, 1.43, 1.5),
-        new Fio("16 threads random read, 4 KiB", "randread", "4k", 16, "128m", 5, 0.85, 1.0),
-        new Fio("16 threads random write, 4 KiB", "randwrite", "4k", 16, "128m", 5, 1.63, 1.5),
+        new Fio("sequential read, 4 KiB blocks", "read", "4k", 1, "512m", 3, 0.93, 1.0),
+        new Fio("sequential read, 1 MiB blocks", "read", "1m", 1, "512m", 3, 0.93, 1.0),
+        new Fio("sequential write, 4 KiB blocks", "write", "4k", 1, "512m", 3, 2.49, 1.5),
+        new Fio("sequential write, 1 MiB blocks", "write", "1m", 1, "512m", 3, 2.49, 1.5),
+        new Fio("16 threads sequential read, 1 MiB", "read", "1m", 16, "64m", 3, 0.63, 1.0),
+        new Fio("16 threads sequential write, 1 MiB", "write", "1m", 16, "64m", 3, 1.43, 1.5),
+        new Fio("16 threads random read, 4 KiB", "randread", "4k", 16, "64m", 3, 0.85, 1.0),
+        new Fio("16 threads random write, 4 KiB", "randwrite", "4k", 16, "64m", 3, 1.63, 1.5),
         new MetadataTree(MetadataTree.Phase.CREATE),
         new MetadataTree(MetadataTree.Phase.STAT),
         new MetadataTree(MetadataTree.Phase.DELETE),
