@@ -26,6 +26,7 @@ public final class AgentMain {
   public static void main(String[] args) {
     Trace.step("main");
     int status = run(Arrays.asList(args));
+    Trace.flush();
     System.out.flush();
     System.exit(status);
   }

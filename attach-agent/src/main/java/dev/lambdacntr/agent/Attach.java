@@ -79,6 +79,7 @@ final class Attach {
                 }
                 SessionSpec session = plan.complete(invocation.command(), Attach::executable);
                 Trace.step("namespaces entered; starting " + session.program());
+                Trace.flush();
                 if (tools.servedByAgent()) {
                   return helper.spawnAndWait(session);
                 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       100000-165535 outside).
  * </ul>
  */
-public final class TestBed implements ExtensionContext.Store.CloseableResource {
+public final class TestBed implements AutoCloseable {
   public static final String TARGET_HOSTNAME = "agent-it-target";
   public static final String TARGET_INTERFACE = "lcit0";
   public static final String HOSTS_ENTRY = "10.251.0.9 agent-it-peer";
