@@ -64,6 +64,8 @@ public final class LibC {
   public static final int OPEN_TREE_CLONE = 1;
   public static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
 
+  public static final int FSOPEN_CLOEXEC = 1;
+  public static final int FSCONFIG_SET_FLAG = 0;
   public static final int FSCONFIG_SET_STRING = 1;
   public static final int FSCONFIG_CMD_CREATE = 6;
   public static final int FSMOUNT_CLOEXEC = 1;

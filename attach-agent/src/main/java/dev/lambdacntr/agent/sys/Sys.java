@@ -123,6 +123,37 @@ public final class Sys {
     }
   }
 
+  /** A new, unconfigured file system context (fsopen). */
+  public static Fd fsopen(String type, ExitCode code, String what) {
+    return new Fd(
+        (int) check(LibC.syscall(LibC.SYS_FSOPEN, type, LibC.FSOPEN_CLOEXEC), code, what));
+  }
+
+  /** Sets a string parameter of a file system context, or a flag when {@code value} is null. */
+  public static void fsconfig(Fd context, String key, String value, ExitCode code, String what) {
+    int command = value == null ? LibC.FSCONFIG_SET_FLAG : LibC.FSCONFIG_SET_STRING;
+    check(LibC.syscall(LibC.SYS_FSCONFIG, context.value(), command, key, value, 0), code, what);
+  }
+
+  /** Creates the superblock of a configured context (FSCONFIG_CMD_CREATE). */
+  public static void fsconfigCreate(Fd context, ExitCode code, String what) {
+    check(
+        LibC.syscall(LibC.SYS_FSCONFIG, context.value(), LibC.FSCONFIG_CMD_CREATE, null, null, 0),
+        code,
+        what);
+  }
+
+  /** A detached mount of a created file system context, with {@code MOUNT_ATTR_*} attributes. */
+  public static Fd fsmount(Fd context, long attributes, ExitCode code, String what) {
+    return new Fd(
+        (int)
+            check(
+                LibC.syscall(
+                    LibC.SYS_FSMOUNT, context.value(), LibC.FSMOUNT_CLOEXEC, (int) attributes),
+                code,
+                what));
+  }
+
   public static Fd pidfdOpen(int pid, ExitCode code, String what) {
     return new Fd((int) check(LibC.syscall(LibC.SYS_PIDFD_OPEN, pid, 0), code, what));
   }
