@@ -1,0 +1,109 @@
+package dev.lambdacntr.agent.target;
+
+import dev.lambdacntr.agent.sys.Fd;
+import dev.lambdacntr.agent.sys.Sys;
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The target's main process, pinned by a pidfd: a PID alone could be reused by another process
+ * between the look-up and the entry, a pidfd cannot. {@link #checkAlive()} after opening anything
+ * through {@code /proc/PID} proves it still belonged to this process.
+ *
+ * @param pid the PID in the agent's PID namespace
+ * @param pidfd the pidfd for {@code pid}
+ * @param description how messages name it: {@code container 1a2b...} or {@code pid 42}
+ */
+public record TargetProcess(int pid, Fd pidfd, String description) implements AutoCloseable {
+
+  /**
+   * Pins a PID, checks it is alive and, when a container ID is given and the PID is not
+   * authoritative (found by cgroup names rather than named by the runtime), that it is in a cgroup
+   * named after the container.
+   */
+  public static TargetProcess open(int pid, Optional<String> containerId, boolean authoritative) {
+    String description =
+        containerId.map(id -> "container " + id + " (pid " + pid + ")").orElse("pid " + pid);
+    Fd pidfd =
+        Sys.pidfdOpen(pid, ExitCode.AGENT_TARGET_NOT_FOUND, "find the process of " + description);
+    TargetProcess target = new TargetProcess(pid, pidfd, description);
+    try {
+      target.checkAlive();
+      if (containerId.isPresent() && !authoritative) {
+        target.checkMembership(containerId.get());
+      }
+      return target;
+    } catch (CntrException e) {
+      pidfd.close();
+      throw e;
+    }
+  }
+
+  /** Fails unless the process still runs (not ended, not a zombie). */
+  public void checkAlive() {
+    if (!Sys.alive(pidfd) || state() == 'Z') {
+      throw new CntrException(
+          ExitCode.AGENT_TARGET_NOT_FOUND, "the process of " + description + " has ended");
+    }
+  }
+
+  private void checkMembership(String containerId) {
+    String cgroups = read("cgroup");
+    if (!cgroups.contains(containerId)) {
+      throw new CntrException(
+          ExitCode.AGENT_TARGET_NOT_FOUND,
+          "pid "
+              + pid
+              + " is not in a cgroup of container "
+              + containerId
+              + ": "
+              + cgroups.strip());
+    }
+    checkAlive();
+  }
+
+  private char state() {
+    String stat = read("stat");
+    int close = stat.lastIndexOf(')');
+    return close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : 'Z';
+  }
+
+  /** The file {@code /proc/PID/NAME} as text. */
+  public String read(String name) {
+    return new String(readBytes(name), StandardCharsets.UTF_8);
+  }
+
+  /** The file {@code /proc/PID/NAME} as bytes. */
+  public byte[] readBytes(String name) {
+    Path file = Path.of("/proc", Integer.toString(pid), name);
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new CntrException(
+          ExitCode.AGENT_TARGET_NOT_FOUND,
+          "cannot read " + file + " of " + description + ": " + e.getMessage());
+    }
+  }
+
+  /** Where {@code /proc/PID/NAME} points. */
+  public String link(String name) {
+    Path file = Path.of("/proc", Integer.toString(pid), name);
+    try {
+      return Files.readSymbolicLink(file).toString();
+    } catch (IOException e) {
+      throw new CntrException(
+          ExitCode.AGENT_TARGET_NOT_FOUND,
+          "cannot read the link " + file + " of " + description + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    pidfd.close();
+  }
+}

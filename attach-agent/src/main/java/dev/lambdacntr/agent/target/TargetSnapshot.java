@@ -1,0 +1,111 @@
+package dev.lambdacntr.agent.target;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a session adopts from the target's main process, read from {@code /proc/PID} before
+ * entering: environment, identity (already in the ids of the target's user namespace),
+ * capabilities, no_new_privs, working directory, security label and cgroups.
+ *
+ * @param environment the target's environment, {@code NAME=value} entries
+ * @param uid the effective uid, as the target's user namespace numbers it
+ * @param gid the effective gid, likewise
+ * @param groups the supplementary groups, likewise
+ * @param capabilities the capability sets
+ * @param noNewPrivs whether no_new_privs is set
+ * @param workingDirectory the working directory, relative to the target's root
+ * @param securityLabel the LSM label to apply, if the node has an LSM and the target is confined
+ * @param cgroups the cgroups to join
+ * @param unreachableCgroups hierarchies whose mount the agent cannot reach (left unjoined)
+ */
+public record TargetSnapshot(
+    List<String> environment,
+    long uid,
+    long gid,
+    List<Long> groups,
+    Capabilities capabilities,
+    boolean noNewPrivs,
+    String workingDirectory,
+    Optional<SecurityLabel> securityLabel,
+    List<CgroupPlacement.Join> cgroups,
+    List<String> unreachableCgroups) {
+
+  public TargetSnapshot {
+    environment = List.copyOf(environment);
+    groups = List.copyOf(groups);
+    cgroups = List.copyOf(cgroups);
+    unreachableCgroups = List.copyOf(unreachableCgroups);
+  }
+
+  /** Reads the snapshot; {@code ownUserNamespace} when the target's user namespace is not ours. */
+  public static TargetSnapshot read(TargetProcess target, boolean ownUserNamespace) {
+    ProcStatus status = ProcStatus.parse(target.read("status"), target.pid());
+    long uid = status.uid();
+    long gid = status.gid();
+    List<Long> groups = status.groups();
+    if (ownUserNamespace) {
+      IdMap uids = IdMap.parse(target.read("uid_map"));
+      IdMap gids = IdMap.parse(target.read("gid_map"));
+      uid = uids.inside(uid, "uid");
+      gid = gids.inside(gid, "gid");
+      List<Long> mapped = new ArrayList<>();
+      for (long group : groups) {
+        try {
+          mapped.add(gids.inside(group, "group"));
+        } catch (RuntimeException unmapped) {
+          // a group the target's namespace cannot name is one it does not have there either
+        }
+      }
+      groups = mapped;
+    }
+    List<String> unreachable = new ArrayList<>();
+    List<CgroupPlacement.Join> cgroups =
+        CgroupPlacement.resolve(target.read("cgroup"), mountTables(), unreachable);
+    return new TargetSnapshot(
+        environment(target.readBytes("environ")),
+        uid,
+        gid,
+        groups,
+        status.capabilities(),
+        status.noNewPrivs(),
+        target.link("cwd"),
+        SecurityLabel.of(target),
+        cgroups,
+        unreachable);
+  }
+
+  static List<String> environment(byte[] environ) {
+    List<String> entries = new ArrayList<>();
+    for (String entry : new String(environ, StandardCharsets.UTF_8).split("\0")) {
+      if (entry.indexOf('=') > 0) {
+        entries.add(entry);
+      }
+    }
+    return entries;
+  }
+
+  private static List<CgroupPlacement.MountTable> mountTables() {
+    List<CgroupPlacement.MountTable> tables = new ArrayList<>();
+    tables.add(
+        new CgroupPlacement.MountTable(
+            "", MountInfo.parseAll(readOrEmpty("/proc/self/mountinfo"))));
+    tables.add(
+        new CgroupPlacement.MountTable(
+            "/proc/1/root", MountInfo.parseAll(readOrEmpty("/proc/1/mountinfo"))));
+    return tables;
+  }
+
+  private static String readOrEmpty(String file) {
+    try {
+      return Files.readString(Path.of(file));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
