@@ -22,6 +22,7 @@ public enum ExitCode {
   TIMEOUT(75, "timed out"),
   SESSION_LOST(76, "session lost"),
   TARGET_GONE(77, "target container terminated during the session"),
+  UNAUTHENTICATED(78, "credentials rejected by the API server"),
   INTERNAL(79, "internal error"),
 
   AGENT_USAGE(120, "invalid agent command line"),

@@ -1,0 +1,42 @@
+package dev.lambdacntr.cli;
+
+import dev.lambdacntr.protocol.ExitCode;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code lambda-cntr}: the top command; it only holds the subcommands. */
+@Command(
+    name = "lambda-cntr",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description =
+        "Open a debug shell with a full tools image inside a running Kubernetes container,"
+            + " without changing the container, its image or its deployment.",
+    subcommands = {
+      AttachCommand.class,
+      ExecuteCommand.class,
+      CleanupCommand.class,
+      CompletionCommand.class
+    },
+    footerHeading = "%nExit status:%n")
+public final class LambdaCntrCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "missing command: attach, execute or cleanup");
+  }
+
+  /** The exit status table printed at the end of {@code --help}. */
+  static String exitStatusTable() {
+    return Arrays.stream(ExitCode.values())
+        .filter(c -> c.code() >= 64 && c.code() < 120)
+        .map(c -> String.format("  %3d  %s", c.code(), c.meaning()))
+        .collect(Collectors.joining("%n"));
+  }
+}

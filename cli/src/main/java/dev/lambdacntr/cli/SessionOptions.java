@@ -1,0 +1,83 @@
+package dev.lambdacntr.cli;
+
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.protocol.FsBackend;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** What attach and execute need beyond the cluster: target namespace, image, socket, backend. */
+public final class SessionOptions {
+
+  @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "NAMESPACE",
+      description = "the pod's namespace (default: the kubeconfig context's, else default)")
+  Optional<String> namespace = Optional.empty();
+
+  @Option(
+      names = {"-i", "--image"},
+      paramLabel = "IMAGE",
+      description =
+          "debug image: the tools the shell sees as / (env CNTR_IMAGE, else"
+              + " ghcr.io/lambda-cntr/debug:VERSION)")
+  String image;
+
+  @Option(
+      names = {"-s", "--socket-path"},
+      paramLabel = "PATH",
+      description =
+          "the container runtime's socket on the node (env SOCKET_PATH, else detected from the"
+              + " node)")
+  String socketPath;
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "15m",
+      description =
+          "a new agent exits after this long without a session (default: ${DEFAULT-VALUE})")
+  Duration idleTimeout = Duration.ofMinutes(15);
+
+  @Option(
+      names = "--fs",
+      paramLabel = "BACKEND",
+      converter = FsConverter.class,
+      defaultValue = "auto",
+      description =
+          "how the agent builds the shell's filesystem: auto, mount (kernel mount API) or fuse"
+              + " (default: ${DEFAULT-VALUE})")
+  FsBackend fs = FsBackend.AUTO;
+
+  @Option(
+      names = {"-t", "--tty"},
+      description = "allocate a terminal even when stdin is not one")
+  boolean tty;
+
+  void validate() {
+    if (idleTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new CntrException(
+          ExitCode.USAGE,
+          "--idle-timeout must be at least 1s, not " + DurationConverter.format(idleTimeout));
+    }
+    if (image == null || image.isBlank()) {
+      throw new CntrException(ExitCode.USAGE, "--image must not be empty");
+    }
+  }
+
+  /** Parses {@code --fs}. */
+  public static final class FsConverter implements ITypeConverter<FsBackend> {
+    @Override
+    public FsBackend convert(String value) {
+      try {
+        return FsBackend.parse(value);
+      } catch (CntrException e) {
+        throw new TypeConversionException("'" + value + "': expected auto, mount or fuse");
+      }
+    }
+  }
+}

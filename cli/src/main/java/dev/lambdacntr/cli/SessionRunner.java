@@ -1,0 +1,234 @@
+package dev.lambdacntr.cli;
+
+import dev.lambdacntr.cli.agent.AgentNames;
+import dev.lambdacntr.cli.agent.AgentPod;
+import dev.lambdacntr.cli.agent.AgentProvisioner;
+import dev.lambdacntr.cli.agent.AgentSpec;
+import dev.lambdacntr.cli.agent.RuntimeSocket;
+import dev.lambdacntr.cli.agent.RuntimeSocketDetector;
+import dev.lambdacntr.cli.exec.ExecOutcome;
+import dev.lambdacntr.cli.exec.ExecRequest;
+import dev.lambdacntr.cli.exec.ExecStream;
+import dev.lambdacntr.cli.exec.PipedSession;
+import dev.lambdacntr.cli.exec.TerminalSession;
+import dev.lambdacntr.cli.kube.ApiCall;
+import dev.lambdacntr.cli.kube.AuditEvents;
+import dev.lambdacntr.cli.kube.ClusterConnection;
+import dev.lambdacntr.cli.kube.Identity;
+import dev.lambdacntr.cli.kube.KubeErrors;
+import dev.lambdacntr.cli.kube.Target;
+import dev.lambdacntr.cli.kube.TargetResolver;
+import dev.lambdacntr.protocol.AgentInvocation;
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * One attach or execute, top to bottom: resolve the target, ensure an agent on its node, record the
+ * audit event, exec the agent, return the remote status. Independent requests run in parallel so
+ * the warm path costs four round trips: pod (with the identity review), agent list (with the node),
+ * event, exec.
+ */
+public final class SessionRunner {
+
+  private final ClusterConnection connection;
+  private final KubernetesClient client;
+  private final KubeErrors errors;
+  private final CliContext context;
+  private final Progress progress;
+
+  public SessionRunner(ClusterConnection connection, CliContext context, Progress progress) {
+    this.connection = connection;
+    this.client = connection.client();
+    this.errors = connection.errors();
+    this.context = context;
+    this.progress = progress;
+  }
+
+  /** Runs the session; returns the remote command's exit status. */
+  public int run(SessionRequest request) {
+    long deadline = System.nanoTime() + request.timeout().toNanos();
+    ExecutorService background =
+        Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory());
+    try {
+      progress.phase("resolving pod " + request.namespace() + "/" + request.pod());
+      CompletableFuture<String> who =
+          async(background, () -> Identity.of(client, connection.kubeconfigUser()));
+      Target target =
+          new TargetResolver(client, errors)
+              .resolve(request.namespace(), request.pod(), request.container());
+      progress.detail(
+          "target: container "
+              + target.container()
+              + " ("
+              + target.runtime()
+              + "://"
+              + target.containerId()
+              + ") on node "
+              + target.node());
+
+      AgentProvisioner provisioner = new AgentProvisioner(client, errors, progress);
+      CompletableFuture<List<Pod>> agents =
+          async(background, () -> provisioner.agentsOn(request.agentNamespace(), target.node()));
+      Optional<RuntimeSocket> socket = runtimeSocket(request, target);
+      AgentSpec spec =
+          new AgentSpec(
+              request.agentNamespace(),
+              target.node(),
+              request.image(),
+              socket,
+              request.idleTimeout());
+      AgentPod agent = provisioner.ensure(spec, join(agents), deadline);
+
+      record(target, join(who), request, agent);
+      progress.phase(
+          (request.command().isEmpty() ? "attaching to " : "executing in ")
+              + target.namespace()
+              + "/"
+              + target.pod()
+              + " container "
+              + target.container()
+              + " via agent "
+              + agent.ref());
+      return exec(request, target, socket, agent, deadline);
+    } finally {
+      background.shutdownNow();
+    }
+  }
+
+  private Optional<RuntimeSocket> runtimeSocket(SessionRequest request, Target target) {
+    Optional<Node> node = Optional.empty();
+    if (request.socketOverride().isEmpty()) {
+      try {
+        node =
+            Optional.ofNullable(
+                errors.call(
+                    ApiCall.cluster("get", "nodes"),
+                    () -> client.nodes().withName(target.node()).get()));
+      } catch (CntrException e) {
+        if (e.exitCode() != ExitCode.FORBIDDEN) {
+          throw e;
+        }
+        progress.detail(
+            "cannot read node " + target.node() + " (RBAC); choosing the socket by runtime only");
+      }
+    }
+    Optional<RuntimeSocket> socket =
+        RuntimeSocketDetector.detect(request.socketOverride(), node, target.runtime());
+    progress.detail(
+        socket
+            .map(s -> "runtime socket " + s.hostPath() + " (" + s.origin() + ")")
+            .orElse("runtime socket unknown: the agent scans /proc"));
+    return socket;
+  }
+
+  private void record(Target target, String who, SessionRequest request, AgentPod agent) {
+    ApiCall create = new ApiCall("create", "events", target.namespace());
+    try {
+      errors.run(
+          create,
+          () ->
+              client
+                  .v1()
+                  .events()
+                  .inNamespace(target.namespace())
+                  .resource(
+                      AuditEvents.build(
+                          target,
+                          who,
+                          request.image(),
+                          agent.ref(),
+                          request.command(),
+                          Instant.now()))
+                  .create());
+    } catch (CntrException e) {
+      if (e.exitCode() == ExitCode.FORBIDDEN) {
+        // No audit trail, no session: the event is what makes debugging in production visible.
+        throw new CntrException(
+            ExitCode.FORBIDDEN,
+            e.getMessage() + "; lambda-cntr records every session as an event on the target pod",
+            e);
+      }
+      progress.warn("could not record the session as an event on the pod: " + e.getMessage());
+    }
+  }
+
+  private int exec(
+      SessionRequest request,
+      Target target,
+      Optional<RuntimeSocket> socket,
+      AgentPod agent,
+      long deadline) {
+    List<String> argv =
+        AgentInvocation.forContainer(
+                target.containerId(),
+                Optional.of(target.runtime()),
+                socket.map(RuntimeSocket::inPodPath),
+                request.fs(),
+                request.tty(),
+                request.command())
+            .toArgv();
+    progress.detail("agent command: " + String.join(" ", argv));
+    ExecRequest exec =
+        new ExecRequest(agent.namespace(), agent.name(), AgentNames.CONTAINER, argv, request.tty());
+    Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
+    PrintStream stderr = context.stderr();
+    ExecOutcome outcome;
+    try (ExecStream stream =
+        ExecStream.open(
+            client.getHttpClient(),
+            client.getKubernetesSerialization(),
+            exec.uri(client.getConfiguration().getMasterUrl()),
+            context.stdout(),
+            stderr,
+            left,
+            "agent pod " + agent.ref())) {
+      if (!stream.canCloseStdin()) {
+        progress.detail("the API server speaks only v4.channel.k8s.io: stdin's end cannot be sent");
+      }
+      outcome =
+          request.rawTerminal()
+              ? TerminalSession.run(stream, context.stdin())
+              : PipedSession.run(stream, context.stdin());
+    }
+    return outcome
+        .exitCode()
+        .orElseThrow(
+            () ->
+                new CntrException(
+                    ExitCode.AGENT_FAILED,
+                    "agent pod "
+                        + agent.ref()
+                        + " could not run "
+                        + AgentInvocation.PROGRAM
+                        + ": "
+                        + outcome.failure().orElse("no reason given")));
+  }
+
+  private static <T> CompletableFuture<T> async(ExecutorService executor, Supplier<T> body) {
+    return CompletableFuture.supplyAsync(body, executor);
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,304 @@
+package dev.lambdacntr.cli.exec;
+
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.WebSocket;
+import io.fabric8.kubernetes.client.http.WebSocketHandshakeException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One {@code pods/exec} session over a WebSocket, speaking the Kubernetes channel protocol itself
+ * so that stdin can be closed: {@code v5.channel.k8s.io} (Kubernetes 1.30+) has a close signal, so
+ * a piped stream's end reaches the remote process as EOF; {@code v4.channel.k8s.io}, the fallback
+ * for older servers, cannot say that. Every byte is passed through unchanged.
+ *
+ * <p>Frames carry a channel byte first: 0 stdin, 1 stdout, 2 stderr, 3 the final {@code Status}, 4
+ * terminal size, 255 close (v5, followed by the channel closed).
+ */
+public final class ExecStream implements WebSocket.Listener, AutoCloseable {
+
+  public static final String V5 = "v5.channel.k8s.io";
+  public static final String V4 = "v4.channel.k8s.io";
+
+  static final int STDIN = 0;
+  static final int STDOUT = 1;
+  static final int STDERR = 2;
+  static final int ERROR = 3;
+  static final int RESIZE = 4;
+  static final int CLOSE = 255;
+
+  private static final long MAX_QUEUED_BYTES = 1 << 20;
+
+  private final OutputStream stdout;
+  private final OutputStream stderr;
+  private final KubernetesSerialization serialization;
+  private final boolean closeSignal;
+  private final ByteArrayOutputStream status = new ByteArrayOutputStream();
+  private final CompletableFuture<ExecOutcome> outcome = new CompletableFuture<>();
+  private volatile WebSocket socket;
+
+  private ExecStream(
+      OutputStream stdout,
+      OutputStream stderr,
+      KubernetesSerialization serialization,
+      boolean closeSignal) {
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.serialization = serialization;
+    this.closeSignal = closeSignal;
+  }
+
+  /**
+   * Opens the session, preferring v5 and falling back to v4 when the server refuses it.
+   *
+   * @param what names the target in error messages ("agent pod lambda-cntr/x")
+   */
+  public static ExecStream open(
+      HttpClient http,
+      KubernetesSerialization serialization,
+      URI uri,
+      OutputStream stdout,
+      OutputStream stderr,
+      Duration timeout,
+      String what) {
+    try {
+      return connect(http, serialization, uri, stdout, stderr, timeout, V5, what);
+    } catch (HandshakeRefused e) {
+      if (e.code != 400 && !e.getMessage().toLowerCase(Locale.ROOT).contains("protocol")) {
+        throw e.failure;
+      }
+    }
+    try {
+      return connect(http, serialization, uri, stdout, stderr, timeout, V4, what);
+    } catch (HandshakeRefused e) {
+      throw e.failure;
+    }
+  }
+
+  private static ExecStream connect(
+      HttpClient http,
+      KubernetesSerialization serialization,
+      URI uri,
+      OutputStream stdout,
+      OutputStream stderr,
+      Duration timeout,
+      String protocol,
+      String what) {
+    ExecStream stream = new ExecStream(stdout, stderr, serialization, protocol.equals(V5));
+    CompletableFuture<WebSocket> started =
+        http.newWebSocketBuilder()
+            .uri(uri)
+            .subprotocol(protocol)
+            .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .buildAsync(stream);
+    try {
+      stream.socket = started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return stream;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CntrException(ExitCode.INTERNAL, "interrupted while connecting to " + what, e);
+    } catch (TimeoutException e) {
+      started.cancel(true);
+      throw new CntrException(
+          ExitCode.TIMEOUT, "exec into " + what + " not answered within " + timeout, e);
+    } catch (ExecutionException e) {
+      throw refusal(e.getCause(), what, serialization);
+    }
+  }
+
+  private static RuntimeException refusal(
+      Throwable cause, String what, KubernetesSerialization serialization) {
+    if (cause instanceof WebSocketHandshakeException h) {
+      int code = h.getResponse().code();
+      String message = handshakeMessage(h);
+      ExitCode exit =
+          switch (code) {
+            case 401 -> ExitCode.UNAUTHENTICATED;
+            case 403 -> ExitCode.FORBIDDEN;
+            default -> ExitCode.AGENT_FAILED;
+          };
+      String text =
+          code == 403
+              ? "forbidden: cannot create pods/exec for "
+                  + what
+                  + " (RBAC denies verb 'create' on resource 'pods/exec'): "
+                  + message
+              : "exec into " + what + " refused: HTTP " + code + ": " + message;
+      return new HandshakeRefused(code, new CntrException(exit, text, h));
+    }
+    return new CntrException(
+        ExitCode.SESSION_LOST, "cannot open exec session into " + what + ": " + cause, cause);
+  }
+
+  private static String handshakeMessage(WebSocketHandshakeException h) {
+    Throwable t = h.getCause();
+    String message = t == null ? null : t.getMessage();
+    return message == null ? "no message" : message;
+  }
+
+  /** Sends stdin bytes, waiting while too much is queued (the remote side reads slowly). */
+  public void writeStdin(byte[] data, int offset, int length) throws IOException {
+    send(STDIN, data, offset, length);
+  }
+
+  /** Tells the remote process its stdin ended (v5); a no-op on v4, which cannot say it. */
+  public void closeStdin() throws IOException {
+    if (closeSignal) {
+      send(CLOSE, new byte[] {STDIN}, 0, 1);
+    }
+  }
+
+  /** Whether {@link #closeStdin} reaches the remote process. */
+  public boolean canCloseStdin() {
+    return closeSignal;
+  }
+
+  /** Forwards the local terminal's size. */
+  public void resize(int columns, int rows) throws IOException {
+    byte[] json =
+        ("{\"Width\":" + columns + ",\"Height\":" + rows + "}").getBytes(StandardCharsets.UTF_8);
+    send(RESIZE, json, 0, json.length);
+  }
+
+  private synchronized void send(int channel, byte[] data, int offset, int length)
+      throws IOException {
+    WebSocket ws = socket;
+    while (ws.queueSize() > MAX_QUEUED_BYTES && !outcome.isDone()) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while sending to the exec session", e);
+      }
+    }
+    ByteBuffer frame = ByteBuffer.allocate(length + 1);
+    frame.put((byte) channel).put(data, offset, length).flip();
+    if (!ws.send(frame)) {
+      throw new IOException("exec session closed");
+    }
+  }
+
+  /** Waits for the remote process to end. */
+  public ExecOutcome await() {
+    try {
+      return outcome.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CntrException(ExitCode.SESSION_LOST, "interrupted while in the session", e);
+    } catch (ExecutionException e) {
+      throw new CntrException(
+          ExitCode.SESSION_LOST, "session lost: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** The outcome, as a future. */
+  public CompletableFuture<ExecOutcome> outcome() {
+    return outcome;
+  }
+
+  @Override
+  public void onMessage(WebSocket ws, ByteBuffer bytes) {
+    try {
+      if (bytes.remaining() > 0) {
+        int channel = bytes.get() & 0xff;
+        switch (channel) {
+          case STDOUT -> write(stdout, bytes);
+          case STDERR -> write(stderr, bytes);
+          case ERROR -> {
+            byte[] chunk = new byte[bytes.remaining()];
+            bytes.get(chunk);
+            status.writeBytes(chunk);
+          }
+          default -> {
+            // other channels carry nothing for a client
+          }
+        }
+      }
+    } catch (IOException e) {
+      outcome.completeExceptionally(
+          new UncheckedIOException("cannot write the session's output: " + e.getMessage(), e));
+      ws.sendClose(1000, "local output closed");
+      return;
+    }
+    ws.request();
+  }
+
+  @Override
+  public void onMessage(WebSocket ws, String text) {
+    onMessage(ws, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static void write(OutputStream out, ByteBuffer bytes) throws IOException {
+    if (bytes.hasArray()) {
+      out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+    } else {
+      byte[] chunk = new byte[bytes.remaining()];
+      bytes.get(chunk);
+      out.write(chunk);
+    }
+    out.flush();
+  }
+
+  @Override
+  public void onClose(WebSocket ws, int code, String reason) {
+    if (status.size() > 0) {
+      try {
+        Status s = serialization.unmarshal(status.toString(StandardCharsets.UTF_8), Status.class);
+        outcome.complete(ExecOutcome.of(s));
+      } catch (RuntimeException e) {
+        outcome.complete(
+            ExecOutcome.failed(
+                "unreadable exit status: " + status.toString(StandardCharsets.UTF_8)));
+      }
+    } else {
+      outcome.completeExceptionally(
+          new IOException(
+              "connection closed without an exit status (WebSocket close "
+                  + code
+                  + " "
+                  + reason
+                  + ")"));
+    }
+  }
+
+  @Override
+  public void onError(WebSocket ws, Throwable error) {
+    outcome.completeExceptionally(error);
+  }
+
+  @Override
+  public void close() {
+    WebSocket ws = socket;
+    if (ws != null && !outcome.isDone()) {
+      ws.sendClose(1000, "client done");
+    }
+  }
+
+  /** A refused handshake, kept apart so {@link #open} can retry with the older protocol. */
+  private static final class HandshakeRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int code;
+    private final transient CntrException failure;
+
+    HandshakeRefused(int code, CntrException failure) {
+      super(failure.getMessage(), failure);
+      this.code = code;
+      this.failure = failure;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.lambdacntr.cli.kube;
+
+/**
+ * The container a session enters, resolved from the pod.
+ *
+ * @param namespace the pod's namespace
+ * @param pod the pod's name
+ * @param podUid the pod's UID (for the audit event)
+ * @param container the container's name
+ * @param node the node the pod runs on
+ * @param containerId the runtime's container ID, without the scheme
+ * @param runtime the scheme of {@code containerStatuses[].containerID}: {@code containerd}, {@code
+ *     cri-o}, {@code docker}
+ */
+public record Target(
+    String namespace,
+    String pod,
+    String podUid,
+    String container,
+    String node,
+    String containerId,
+    String runtime) {}

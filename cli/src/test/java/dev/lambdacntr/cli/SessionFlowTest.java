@@ -1,0 +1,621 @@
+package dev.lambdacntr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lambdacntr.cli.agent.AgentNames;
+import dev.lambdacntr.cli.agent.AgentSpec;
+import dev.lambdacntr.cli.agent.AgentTemplate;
+import dev.lambdacntr.cli.agent.RuntimeSocket;
+import dev.lambdacntr.cli.kube.AuditEvents;
+import dev.lambdacntr.cli.testing.CliHarness;
+import dev.lambdacntr.cli.testing.CliHarness.Result;
+import dev.lambdacntr.cli.testing.MockCluster;
+import dev.lambdacntr.cli.testing.MockCluster.AgentBehaviour;
+import dev.lambdacntr.protocol.AgentInvocation;
+import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.protocol.FsBackend;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API flows against the fabric8 mock server (CRUD mode) with a fake Job controller and kubelet.
+ */
+class SessionFlowTest {
+
+  static final String IMAGE = "ghcr.io/lambda-cntr/debug:" + Version.version();
+  static final RuntimeSocket CONTAINERD =
+      new RuntimeSocket("/run/containerd/containerd.sock", "containerd");
+
+  @TempDir Path dir;
+  MockCluster cluster;
+  Map<String, String> env;
+
+  @BeforeEach
+  void start() throws IOException {
+    cluster = new MockCluster();
+    cluster.addNode("node-1");
+    cluster.addRunningPod("default", "demo-7d9f", "node-1", "app");
+    Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"), Optional.empty());
+    env = Map.of("KUBECONFIG", kubeconfig.toString(), "HOME", dir.toString());
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  Result run(String... args) {
+    return CliHarness.run(env, args);
+  }
+
+  @Test
+  void coldStartCreatesTheAgentJobReportsProgressRecordsTheEventAndReturnsTheStatus() {
+    Result r = run("execute", "demo-7d9f", "--", "exit", "3");
+
+    assertThat(r.exit()).as(r.stderr()).isEqualTo(3);
+    List<Job> jobs = cluster.agentJobs();
+    assertThat(jobs).hasSize(1);
+    Job expected =
+        AgentTemplate.job(
+            new AgentSpec(
+                AgentNames.DEFAULT_NAMESPACE,
+                "node-1",
+                IMAGE,
+                Optional.of(CONTAINERD),
+                Duration.ofMinutes(15)));
+    assertThat(jobs.get(0).getSpec()).isEqualTo(expected.getSpec());
+    assertThat(jobs.get(0).getMetadata().getLabels()).isEqualTo(expected.getMetadata().getLabels());
+    assertThat(
+            cluster.client().namespaces().withName("lambda-cntr").get().getMetadata().getLabels())
+        .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
+    assertThat(phases(r.stderr()))
+        .containsExactly(
+            "resolving pod default/demo-7d9f",
+            "creating agent on node node-1 (image " + IMAGE + ")",
+            "creating namespace lambda-cntr (PodSecurity privileged)",
+            "image ready: Container image \"" + IMAGE + "\" already present on machine",
+            "agent ready: pod " + agentRef(),
+            "executing in default/demo-7d9f container app via agent " + agentRef());
+
+    assertThat(cluster.execLog().argv())
+        .containsExactly(
+            AgentInvocation.forContainer(
+                    MockCluster.containerId(0),
+                    Optional.of("containerd"),
+                    Optional.of("/run/lambda-cntr/runtime/containerd.sock"),
+                    FsBackend.AUTO,
+                    false,
+                    List.of("exit", "3"))
+                .toArgv());
+    List<Event> events = auditEvents();
+    assertThat(events).hasSize(1);
+    Event e = events.get(0);
+    assertThat(e.getReason()).isEqualTo(AuditEvents.EXECUTE_REASON);
+    assertThat(e.getInvolvedObject().getName()).isEqualTo("demo-7d9f");
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "kubeconfig user tester executed 'exit 3' in container app (image "
+                + IMAGE
+                + ", agent "
+                + agentRef()
+                + ")");
+  }
+
+  @Test
+  void warmStartReusesTheAgentSilentlyWithoutCreatingAnything() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    int before = cluster.calls().size();
+
+    Result r = run("execute", "demo-7d9f", "--", "echo", "hi");
+
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).isEqualTo("hi\n");
+    assertThat(r.stderr()).isEmpty();
+    List<String> requests =
+        cluster.calls().subList(before, cluster.calls().size()).stream()
+            .map(c -> c.method() + " " + c.path().replaceAll("\\?.*", ""))
+            .toList();
+    assertThat(requests)
+        .containsExactlyInAnyOrder(
+            "POST /apis/authentication.k8s.io/v1/selfsubjectreviews",
+            "GET /api/v1/namespaces/default/pods/demo-7d9f",
+            "GET /api/v1/namespaces/lambda-cntr/pods",
+            "GET /api/v1/nodes/node-1",
+            "POST /api/v1/namespaces/default/events",
+            "GET /api/v1/namespaces/lambda-cntr/pods/"
+                + cluster.agentPods().get(0).getMetadata().getName()
+                + "/exec");
+  }
+
+  @Test
+  void verboseWarmStartSaysWhichAgentItReuses() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    Result r = run("execute", "-v", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).isZero();
+    assertThat(r.stderr())
+        .contains("reusing agent pod " + agentRef() + " on node node-1")
+        .contains("runtime socket /run/containerd/containerd.sock (containerd)");
+  }
+
+  @Test
+  void quietColdStartPrintsNothing() {
+    Result r = run("execute", "-q", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).isZero();
+    assertThat(r.stderr()).isEmpty();
+  }
+
+  @Test
+  void agentWithAnotherSocketMountIsReplaced() {
+    cluster.addReadyAgent(
+        "node-1",
+        IMAGE,
+        Optional.of(new RuntimeSocket("/run/k3s/containerd/containerd.sock", "x")));
+    String old = cluster.agentPods().get(0).getMetadata().getName();
+
+    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
+
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr())
+        .contains(
+            "replacing agent pod lambda-cntr/"
+                + old
+                + ": it mounts runtime socket /run/k3s/containerd/containerd.sock, this session"
+                + " needs /run/containerd/containerd.sock");
+    assertThat(cluster.agentPods()).extracting(p -> p.getMetadata().getName()).doesNotContain(old);
+    assertThat(cluster.agentJobs().get(0).getMetadata().getAnnotations())
+        .containsEntry(AgentNames.SOCKET_ANNOTATION, "/run/containerd/containerd.sock");
+  }
+
+  @Test
+  void agentWithAnotherImageIsReplaced() {
+    cluster.addReadyAgent("node-1", "example.org/old:1", Optional.of(CONTAINERD));
+    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr()).contains("it runs image example.org/old:1, this session needs " + IMAGE);
+    assertThat(
+            cluster
+                .agentJobs()
+                .get(0)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo(IMAGE);
+  }
+
+  @Test
+  void expiredAgentIsNotReusedAndItsFinishedJobIsReplaced() {
+    Pod agent = cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    // The idle process exited: the pod succeeded, the Job completed, its TTL not yet applied.
+    cluster
+        .client()
+        .pods()
+        .inNamespace("lambda-cntr")
+        .withName(agent.getMetadata().getName())
+        .edit(p -> new PodBuilder(p).editStatus().withPhase("Succeeded").endStatus().build());
+    cluster
+        .client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace("lambda-cntr")
+        .withName(AgentNames.jobName("node-1"))
+        .edit(
+            j -> {
+              j.setStatus(
+                  new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
+                      .addNewCondition()
+                      .withType("Complete")
+                      .withStatus("True")
+                      .endCondition()
+                      .build());
+              return j;
+            });
+
+    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
+
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr()).contains("creating agent on node node-1");
+    assertThat(cluster.agentPods())
+        .extracting(p -> p.getMetadata().getName())
+        .doesNotContain(agent.getMetadata().getName())
+        .hasSize(1);
+  }
+
+  @Test
+  void imagePullFailureIsReportedWithTheKubeletsReasonAndTheAgentRemoved() {
+    cluster.agentBehaviour(AgentBehaviour.PULL_FAILS);
+
+    Result r = run("execute", "-i", "example.org/missing:1", "demo-7d9f", "--", "exit", "0");
+
+    assertThat(r.exit()).isEqualTo(ExitCode.AGENT_FAILED.code());
+    assertThat(r.stderr())
+        .containsPattern(
+            "lambda-cntr: agent pod lambda-cntr/lambda-cntr-agent-node-1-\\w+ on node node-1 failed:"
+                + " Failed to pull image \"example.org/missing:1\": rpc error: code ="
+                + " NotFound desc = failed to pull and unpack image \"example.org/missing:1\": not"
+                + " found; removed it");
+    assertThat(cluster.agentJobs()).isEmpty();
+    assertThat(cluster.agentPods()).isEmpty();
+    assertThat(cluster.execLog().argv()).isEmpty();
+  }
+
+  @Test
+  void missingSocketDirectoryIsReportedAtOnce() {
+    cluster.agentBehaviour(AgentBehaviour.NO_SOCKET_DIRECTORY);
+    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).isEqualTo(ExitCode.AGENT_FAILED.code());
+    assertThat(r.stderr())
+        .contains(
+            "failed: FailedMount: MountVolume.SetUp failed for volume \"runtime\" : hostPath type check failed: /run/k3s/containerd is not a directory; removed it");
+    assertThat(cluster.agentJobs()).isEmpty();
+  }
+
+  @Test
+  void agentThatNeverGetsReadyTimesOutAndIsRemoved() {
+    cluster.agentBehaviour(AgentBehaviour.NEVER_READY);
+    Result r = run("execute", "--timeout", "1s", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).isEqualTo(ExitCode.TIMEOUT.code());
+    assertThat(r.stderr()).contains("failed: not ready in time (ContainerCreating); removed it");
+    assertThat(cluster.agentJobs()).isEmpty();
+  }
+
+  @Test
+  void remoteExitCodesPassThrough() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    assertThat(run("execute", "demo-7d9f", "--", "exit", "0").exit()).isZero();
+    assertThat(run("execute", "demo-7d9f", "--", "exit", "42").exit()).isEqualTo(42);
+    assertThat(run("execute", "demo-7d9f", "--", "exit", "126").exit()).isEqualTo(126);
+  }
+
+  @Test
+  void agentThatCannotRunIsAnAgentFailure() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    Result r = run("execute", "demo-7d9f", "--", "fail", "exec: lambda-cntr-agent: not found");
+    assertThat(r.exit()).isEqualTo(ExitCode.AGENT_FAILED.code());
+    assertThat(r.stderr())
+        .contains("could not run lambda-cntr-agent: exec: lambda-cntr-agent: not found");
+  }
+
+  @Test
+  void remoteStderrGoesToStderr() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    Result r = run("execute", "demo-7d9f", "--", "stderr", "oops");
+    assertThat(r.exit()).isZero();
+    assertThat(r.stdout()).isEmpty();
+    assertThat(r.stderr()).isEqualTo("oops\n");
+  }
+
+  @Test
+  void binaryStdinReachesTheCommandUnchangedAndItsEndIsSignalled() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    byte[] data = new byte[3 * 1024 * 1024 + 17];
+    new Random(42).nextBytes(data);
+    for (int i = 0; i < 256; i++) {
+      data[i] = (byte) i;
+    }
+
+    Result r = CliHarness.run(env, data, false, false, "execute", "demo-7d9f", "--", "cat");
+
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stdoutBytes()).isEqualTo(data);
+    assertThat(cluster.execLog().stdinClosed()).containsExactly(true);
+    assertThat(cluster.execLog().tty()).containsExactly(false);
+  }
+
+  @Test
+  void olderServersWithoutV5StillRunCommands() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.v5Unsupported(true);
+    Result r = run("execute", "demo-7d9f", "--", "exit", "5");
+    assertThat(r.exit()).as(r.stderr()).isEqualTo(5);
+  }
+
+  @Test
+  void attachWithoutTerminalRunsTheLoginShellOnStdin() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    Result r =
+        CliHarness.run(env, "echo hello\nexit 7\n".getBytes(), false, false, "attach", "demo-7d9f");
+    assertThat(r.exit()).as(r.stderr()).isEqualTo(7);
+    assertThat(r.stdout()).isEqualTo("echo hello\n");
+    List<String> argv = cluster.execLog().argv().get(0);
+    assertThat(argv).doesNotContain("--").doesNotContain("--tty");
+    assertThat(auditEvents().get(0).getMessage())
+        .startsWith("kubeconfig user tester attached a debug shell to container app");
+  }
+
+  @Test
+  void ttyIsRequestedWithDashTAndWhenBothEndsAreTerminals() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    assertThat(run("execute", "-t", "demo-7d9f", "--", "exit", "0").exit()).isZero();
+    // stdin a terminal but stdout redirected: no tty, so the output stays binary-safe
+    CliHarness.run(env, new byte[0], true, false, "execute", "demo-7d9f", "--", "exit", "0");
+    assertThat(cluster.execLog().tty()).containsExactly(true, false);
+    assertThat(cluster.execLog().argv().get(0)).contains("--tty");
+  }
+
+  @Test
+  void fsBackendAndSocketOverrideReachTheAgent() {
+    Result r =
+        run(
+            "execute",
+            "--fs",
+            "fuse",
+            "-s",
+            "/var/run/crio/crio.sock",
+            "demo-7d9f",
+            "--",
+            "exit",
+            "0");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    List<String> argv = cluster.execLog().argv().get(0);
+    assertThat(String.join(" ", argv))
+        .contains("--socket-path /run/lambda-cntr/runtime/crio.sock")
+        .contains("--fs fuse");
+    assertThat(
+            cluster
+                .agentJobs()
+                .get(0)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes()
+                .get(0)
+                .getHostPath()
+                .getPath())
+        .isEqualTo("/var/run/crio");
+  }
+
+  @Test
+  void idleTimeoutReachesTheAgentsIdleProcess() {
+    Result r = run("execute", "--idle-timeout", "90s", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).isZero();
+    assertThat(
+            cluster
+                .agentJobs()
+                .get(0)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getCommand())
+        .containsExactly(
+            "lambda-cntr-agent-idle",
+            "--idle-timeout",
+            "90",
+            "--sessions-dir",
+            "/run/lambda-cntr/sessions");
+  }
+
+  @Test
+  void k3sNodeGetsTheK3sSocket() {
+    cluster.addNode("k3s-1", "containerd://1.7.11-k3s2", "v1.29.1+k3s2", Map.of(), Map.of());
+    cluster.addRunningPod("default", "on-k3s", "k3s-1", "app");
+    Result r = run("execute", "on-k3s", "--", "exit", "0");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(
+            cluster
+                .client()
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace("lambda-cntr")
+                .withName("lambda-cntr-agent-k3s-1")
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .containsEntry(AgentNames.SOCKET_ANNOTATION, "/run/k3s/containerd/containerd.sock");
+  }
+
+  @Test
+  void withoutNodeAccessTheSocketFollowsTheContainerRuntime() {
+    cluster.deny("GET /api/v1/nodes/");
+    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(cluster.agentJobs().get(0).getMetadata().getAnnotations())
+        .containsEntry(AgentNames.SOCKET_ANNOTATION, "/run/containerd/containerd.sock");
+  }
+
+  @Test
+  void theAuditEventNamesTheAuthenticatedUser() {
+    cluster.selfSubjectUser("alice@example.org");
+    assertThat(run("execute", "demo-7d9f", "--", "exit", "0").exit()).isZero();
+    assertThat(auditEvents().get(0).getMessage()).startsWith("alice@example.org executed 'exit 0'");
+  }
+
+  @Test
+  void forbiddenCallsNameTheVerbAndTheResource() {
+    cluster.deny("GET /api/v1/namespaces/default/pods/demo");
+    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).isEqualTo(ExitCode.FORBIDDEN.code());
+    assertThat(r.stderr())
+        .startsWith(
+            "lambda-cntr: forbidden: cannot get pods in namespace default (RBAC denies verb 'get' on"
+                + " resource 'pods'");
+  }
+
+  @Test
+  void forbiddenJobCreationIsNamed() {
+    cluster.deny("POST /apis/batch/v1/namespaces/lambda-cntr/jobs");
+    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).isEqualTo(ExitCode.FORBIDDEN.code());
+    assertThat(r.stderr()).contains("cannot create jobs.batch in namespace lambda-cntr");
+  }
+
+  @Test
+  void forbiddenExecIsNamed() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.deny("/exec\\?");
+    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).isEqualTo(ExitCode.FORBIDDEN.code());
+    assertThat(r.stderr()).contains("cannot create pods/exec");
+  }
+
+  @Test
+  void noSessionWithoutAnAuditEvent() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.deny("POST /api/v1/namespaces/default/events");
+    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).isEqualTo(ExitCode.FORBIDDEN.code());
+    assertThat(r.stderr())
+        .contains("cannot create events in namespace default")
+        .contains("lambda-cntr records every session as an event on the target pod");
+    assertThat(cluster.execLog().argv()).isEmpty();
+  }
+
+  @Test
+  void podNotFoundSuggestsCloseNames() {
+    Result r = run("execute", "demo", "--", "exit", "0");
+    assertThat(r.exit()).isEqualTo(ExitCode.POD_NOT_FOUND.code());
+    assertThat(r.stderr())
+        .isEqualTo("lambda-cntr: pod default/demo not found; did you mean demo-7d9f?\n");
+  }
+
+  @Test
+  void containerErrorsListTheContainers() {
+    cluster.addRunningPod("default", "two", "node-1", "app", "sidecar");
+    Result ambiguous = run("execute", "two", "--", "exit", "0");
+    assertThat(ambiguous.exit()).isEqualTo(ExitCode.CONTAINER_AMBIGUOUS.code());
+    assertThat(ambiguous.stderr())
+        .isEqualTo("lambda-cntr: pod default/two has 2 containers; name one of: app, sidecar\n");
+    Result missing = run("execute", "two", "web", "--", "exit", "0");
+    assertThat(missing.exit()).isEqualTo(ExitCode.CONTAINER_NOT_FOUND.code());
+    Result named = run("execute", "two", "sidecar", "--", "exit", "0");
+    assertThat(named.exit()).as(named.stderr()).isZero();
+    assertThat(cluster.execLog().argv().get(0)).contains(MockCluster.containerId(1));
+  }
+
+  @Test
+  void namespaceComesFromTheKubeconfigContext() throws IOException {
+    cluster.addRunningPod("team", "svc", "node-1", "app");
+    Path kubeconfig = cluster.writeKubeconfig(dir.resolve("team-kubeconfig"), Optional.of("team"));
+    Result r = run("execute", "--kubeconfig", kubeconfig.toString(), "svc", "--", "exit", "0");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    Result other =
+        run(
+            "execute",
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--context",
+            "other",
+            "svc",
+            "--",
+            "exit",
+            "0");
+    assertThat(other.stderr()).isEqualTo("lambda-cntr: pod other-ns/svc not found\n");
+    Result flag =
+        run(
+            "execute",
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "-n",
+            "default",
+            "demo-7d9f",
+            "--",
+            "exit",
+            "0");
+    assertThat(flag.exit()).as(flag.stderr()).isZero();
+  }
+
+  @Test
+  void imageComesFromCntrImage() {
+    Map<String, String> withImage = new java.util.HashMap<>(env);
+    withImage.put("CNTR_IMAGE", "example.org/tools:2");
+    Result r = CliHarness.run(withImage, "execute", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(
+            cluster
+                .agentJobs()
+                .get(0)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo("example.org/tools:2");
+  }
+
+  @Test
+  void cleanupRemovesEveryAgent() {
+    cluster.addNode("node-2");
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-2", IMAGE, Optional.of(CONTAINERD));
+
+    Result r = run("cleanup");
+
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(phases(r.stderr()))
+        .contains(
+            "removed agent job lambda-cntr/lambda-cntr-agent-node-1",
+            "removed agent job lambda-cntr/lambda-cntr-agent-node-2");
+    assertThat(cluster.agentJobs()).isEmpty();
+    assertThat(cluster.agentPods()).isEmpty();
+    assertThat(phases(run("cleanup").stderr()))
+        .containsExactly("no agents to remove in namespace lambda-cntr");
+  }
+
+  @Test
+  void cleanupOfOneNode() {
+    cluster.addNode("node-2");
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-2", IMAGE, Optional.of(CONTAINERD));
+    assertThat(run("cleanup", "-q", "--node", "node-2").exit()).isZero();
+    assertThat(cluster.agentJobs())
+        .extracting(j -> j.getMetadata().getName())
+        .containsExactly("lambda-cntr-agent-node-1");
+  }
+
+  @Test
+  void unreachableServerIsNamed() throws IOException {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path kubeconfig = dir.resolve("dead");
+    java.nio.file.Files.writeString(
+        kubeconfig,
+        java.nio.file.Files.readString(
+                env.get("KUBECONFIG") == null ? kubeconfig : Path.of(env.get("KUBECONFIG")))
+            .replace(cluster.url().replaceAll("/$", ""), "http://127.0.0.1:" + port));
+    Result r =
+        run("execute", "--kubeconfig", kubeconfig.toString(), "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).as(r.stderr()).isEqualTo(ExitCode.CLUSTER_UNREACHABLE.code());
+    assertThat(r.stderr())
+        .startsWith(
+            "lambda-cntr: cannot reach the Kubernetes API server at http://127.0.0.1:" + port);
+  }
+
+  private String agentRef() {
+    return "lambda-cntr/" + cluster.agentPods().get(0).getMetadata().getName();
+  }
+
+  private List<Event> auditEvents() {
+    return cluster.client().v1().events().inNamespace("default").list().getItems();
+  }
+
+  /** The progress lines without their elapsed time. */
+  static List<String> phases(String stderr) {
+    return stderr
+        .lines()
+        .filter(l -> l.startsWith("lambda-cntr ["))
+        .map(l -> l.replaceFirst("^lambda-cntr \\[[0-9.]+s\\] ", ""))
+        .toList();
+  }
+}
