@@ -23,6 +23,8 @@ public final class Cli {
   /** The command line, wired to {@code context}. */
   public static CommandLine commandLine(CliContext context) {
     CommandLine commandLine = new CommandLine(LambdaCntrCommand.class, factory(context));
+    // "kubectl cntr" when started as the kubectl plugin (set by the launcher)
+    commandLine.setCommandName(System.getProperty("lambda-cntr.name", "lambda-cntr"));
     commandLine.setDefaultValueProvider(new EnvDefaults(context.env()));
     commandLine
         .getCommandSpec()

@@ -91,6 +91,7 @@ public final class ClusterConnection implements AutoCloseable {
                 + " (contexts: "
                 + Optional.ofNullable(config.getContexts()).orElse(List.of()).stream()
                     .map(NamedContext::getName)
+                    .sorted()
                     .collect(Collectors.joining(", "))
                 + ")");
       }

@@ -1,0 +1,75 @@
+package dev.lambdacntr.cli.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AgentTemplateTest {
+
+  static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  @Test
+  void theAgentJobIsExactlyTheReviewedOne() throws IOException {
+    AgentSpec spec =
+        new AgentSpec(
+            "lambda-cntr",
+            "worker-1",
+            "ghcr.io/lambda-cntr/debug:0.1.0",
+            Optional.of(new RuntimeSocket("/run/containerd/containerd.sock", "containerd")),
+            Duration.ofMinutes(15));
+    assertThat(YAML.asYaml(AgentTemplate.job(spec))).isEqualTo(resource("agent-job.yaml"));
+  }
+
+  @Test
+  void withoutAKnownSocketNothingOfTheHostIsMounted() throws IOException {
+    AgentSpec spec =
+        new AgentSpec("ops", "n", "example.org/tools:1", Optional.empty(), Duration.ofSeconds(90));
+    assertThat(YAML.asYaml(AgentTemplate.job(spec)))
+        .isEqualTo(resource("agent-job-without-socket.yaml"));
+  }
+
+  @Test
+  void theAgentNamespaceAdmitsPrivilegedPods() throws IOException {
+    assertThat(YAML.asYaml(AgentTemplate.namespace("lambda-cntr")))
+        .isEqualTo(resource("agent-namespace.yaml"));
+  }
+
+  @Test
+  void namesStayWithinTheLabelLimitAndStayDistinct() {
+    String longNode = "ip-10-0-0-1.eu-west-1.compute.internal.example-cluster-with-a-long-name";
+    String other = longNode.replace("10-0-0-1", "10-0-0-2");
+    assertThat(AgentNames.jobName("worker-1")).isEqualTo("lambda-cntr-agent-worker-1");
+    assertThat(AgentNames.jobName(longNode))
+        .hasSizeLessThanOrEqualTo(63)
+        .startsWith("lambda-cntr-agent-ip-10-0-0-1");
+    assertThat(AgentNames.jobName(longNode)).isNotEqualTo(AgentNames.jobName(other));
+    assertThat(AgentNames.nodeLabelValue(longNode))
+        .hasSizeLessThanOrEqualTo(63)
+        .matches("[a-z0-9].*[a-z0-9]");
+    assertThat(AgentNames.nodeLabelValue("worker-1")).isEqualTo("worker-1");
+  }
+
+  @Test
+  void theIdleCommandIsTheDocumentedContract() {
+    AgentSpec spec = new AgentSpec("ns", "n", "i", Optional.empty(), Duration.ofSeconds(42));
+    assertThat(AgentTemplate.idleCommand(spec))
+        .containsExactly(
+            "lambda-cntr-agent-idle",
+            "--idle-timeout",
+            "42",
+            "--sessions-dir",
+            "/run/lambda-cntr/sessions");
+  }
+
+  static String resource(String name) throws IOException {
+    try (InputStream in = AgentTemplateTest.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
