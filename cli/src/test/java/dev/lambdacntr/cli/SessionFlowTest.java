@@ -330,7 +330,13 @@ class SessionFlowTest {
   void attachWithoutTerminalRunsTheLoginShellOnStdin() {
     cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
     Result r =
-        CliHarness.run(env, "echo hello\nexit 7\n".getBytes(), false, false, "attach", "demo-7d9f");
+        CliHarness.run(
+            env,
+            "echo hello\nexit 7\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            false,
+            false,
+            "attach",
+            "demo-7d9f");
     assertThat(r.exit()).as(r.stderr()).isEqualTo(7);
     assertThat(r.stdout()).isEqualTo("echo hello\n");
     List<String> argv = cluster.execLog().argv().get(0);

@@ -117,12 +117,11 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
       throw new CntrException(
           ExitCode.TIMEOUT, "exec into " + what + " not answered within " + timeout, e);
     } catch (ExecutionException e) {
-      throw refusal(e.getCause(), what, serialization);
+      throw refusal(e.getCause(), what);
     }
   }
 
-  private static RuntimeException refusal(
-      Throwable cause, String what, KubernetesSerialization serialization) {
+  private static RuntimeException refusal(Throwable cause, String what) {
     if (cause instanceof WebSocketHandshakeException h) {
       int code = h.getResponse().code();
       String message = handshakeMessage(h);

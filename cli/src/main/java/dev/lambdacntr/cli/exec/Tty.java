@@ -36,6 +36,7 @@ public final class Tty {
         || path.equals("/dev/console");
   }
 
+  @SuppressWarnings("restricted")
   private static boolean isatty(int fd) {
     try {
       Linker linker = Linker.nativeLinker();

@@ -44,11 +44,7 @@ public final class AuditEvents {
     String podPart = target.pod().length() > 200 ? target.pod().substring(0, 200) : target.pod();
     return new EventBuilder()
         .withNewMetadata()
-        .withName(
-            podPart
-                + ".lc"
-                + Long.toHexString(now.toEpochMilli())
-                + Long.toHexString(now.getNano() % 1000))
+        .withName(podPart + ".lc" + Long.toHexString(ChronoUnit.NANOS.between(Instant.EPOCH, now)))
         .withNamespace(target.namespace())
         .endMetadata()
         .withNewInvolvedObject()

@@ -127,7 +127,7 @@ public final class KubeErrors {
 
   private static Throwable rootCause(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
+    for (int depth = 0; t.getCause() != null && depth < 20; depth++) {
       t = t.getCause();
     }
     return t;

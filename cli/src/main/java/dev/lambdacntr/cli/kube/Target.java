@@ -9,8 +9,7 @@ package dev.lambdacntr.cli.kube;
  * @param container the container's name
  * @param node the node the pod runs on
  * @param containerId the runtime's container ID, without the scheme
- * @param runtime the scheme of {@code containerStatuses[].containerID}: {@code containerd}, {@code
- *     cri-o}, {@code docker}
+ * @param runtime the scheme of {@code containerStatuses[].containerID}, such as {@code cri-o}
  */
 public record Target(
     String namespace,

@@ -27,7 +27,7 @@ class AuditEventsTest {
     Event expected =
         new EventBuilder()
             .withNewMetadata()
-            .withName("cart-7d9f.lc" + Long.toHexString(NOW.toEpochMilli()) + Long.toHexString(789))
+            .withName("cart-7d9f.lc" + Long.toHexString(1795428930123456789L))
             .withNamespace("shop")
             .endMetadata()
             .withNewInvolvedObject()

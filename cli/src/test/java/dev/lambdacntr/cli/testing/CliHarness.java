@@ -14,6 +14,7 @@ import java.util.Map;
 public final class CliHarness {
 
   /** What a run produced. */
+  @SuppressWarnings("ArrayRecordComponent") // compared by the tests' own assertions, not equals
   public record Result(int exit, byte[] stdoutBytes, String stderr) {
     public String stdout() {
       return new String(stdoutBytes, StandardCharsets.UTF_8);

@@ -35,7 +35,7 @@ final class FakeAgentExec extends WebSocketListener {
   FakeAgentExec(String query, MockCluster.ExecLog log) {
     List<String> command = new ArrayList<>();
     boolean tty = false;
-    for (String part : query.split("&")) {
+    for (String part : java.util.regex.Pattern.compile("&").splitAsStream(query).toList()) {
       int eq = part.indexOf('=');
       String key = part.substring(0, eq);
       String value = URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
@@ -112,6 +112,7 @@ final class FakeAgentExec extends WebSocketListener {
   }
 
   @Override
+  @SuppressWarnings("deprecation")
   public void onMessage(WebSocket ws, io.fabric8.mockwebserver.http.ByteString bytes) {
     onMessage(ws, bytes.toByteArray());
   }
