@@ -6,6 +6,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(Cli.run(args, CliContext.system(System.nanoTime())));
+    long start = System.nanoTime();
+    Prewarm.start();
+    System.exit(Cli.run(args, CliContext.system(start)));
   }
 }

@@ -52,7 +52,11 @@ final class FakeAgentExec extends WebSocketListener {
     log.tty().add(tty);
   }
 
+  /** The command after the agent's {@code --}; a plain exec (kubectl's) runs its argv as is. */
   private List<String> userCommand() {
+    if (argv.isEmpty() || !argv.get(0).equals("lambda-cntr-agent")) {
+      return argv;
+    }
     int dashes = argv.indexOf("--");
     return dashes < 0 ? List.of() : argv.subList(dashes + 1, argv.size());
   }

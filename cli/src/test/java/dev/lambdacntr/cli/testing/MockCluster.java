@@ -90,6 +90,27 @@ public final class MockCluster implements AutoCloseable {
   private static final Pattern NAMESPACED = Pattern.compile("^/apis?/.*?/namespaces/([^/?]+)/");
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
 
+  static {
+    offerV5ChannelProtocol();
+  }
+
+  /**
+   * The mock web server negotiates only v1-v4 of the exec channel protocol; real API servers
+   * (1.30+) also speak v5, which the CLI asks for and kubectl insists on. Its protocol list is a
+   * mutable array: the unused v1 slot becomes v5.
+   */
+  private static void offerV5ChannelProtocol() {
+    try {
+      java.lang.reflect.Field f =
+          MockWebServer.class.getDeclaredField("SUPPORTED_WEBSOCKET_SUB_PROTOCOLS");
+      f.setAccessible(true);
+      String[] protocols = (String[]) f.get(null);
+      protocols[0] = "v5.channel.k8s.io";
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot offer v5.channel.k8s.io on the mock server", e);
+    }
+  }
+
   public MockCluster() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(responses);
@@ -134,6 +155,12 @@ public final class MockCluster implements AutoCloseable {
         namespaces.add(name.group(1));
       }
     }
+    if (request.getMethod().equals("GET") && DISCOVERY.containsKey(path.replaceAll("\\?.*", ""))) {
+      return new MockResponse()
+          .setResponseCode(200)
+          .setHeader("Content-Type", "application/json")
+          .setBody(DISCOVERY.get(path.replaceAll("\\?.*", "")));
+    }
     int exec = path.indexOf("/exec?");
     if (exec >= 0) {
       String protocol = request.getHeader("Sec-WebSocket-Protocol");
@@ -156,6 +183,20 @@ public final class MockCluster implements AutoCloseable {
     }
     return crud.dispatch(request);
   }
+
+  /** Just enough discovery for kubectl (the benchmarks' baseline) to find pods. */
+  private static final Map<String, String> DISCOVERY =
+      Map.of(
+          "/api",
+          "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[]}",
+          "/apis",
+          "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}",
+          "/api/v1",
+          "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+              + "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\","
+              + "\"verbs\":[\"get\",\"list\",\"create\",\"delete\"],\"shortNames\":[\"po\"]},"
+              + "{\"name\":\"pods/exec\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"PodExecOptions\","
+              + "\"verbs\":[\"create\",\"get\"]}]}");
 
   private static MockResponse status(int code, String reason, String message) {
     return new MockResponse()
