@@ -54,12 +54,7 @@ class ManifestsTest {
             .withNodeName(null)
             .withRestartPolicy("Always")
             .editFirstContainer()
-            .withCommand(
-                "lambda-cntr-agent-idle",
-                "--idle-timeout",
-                "0",
-                "--sessions-dir",
-                AgentTemplate.SESSIONS_DIRECTORY)
+            .withCommand("lambda-cntr-agent-idle", "--idle-timeout", "31536000")
             .endContainer()
             .build();
     assertThat(ds.getSpec().getTemplate().getSpec()).isEqualTo(expected);

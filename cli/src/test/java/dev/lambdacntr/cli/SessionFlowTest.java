@@ -401,12 +401,7 @@ class SessionFlowTest {
                 .getContainers()
                 .get(0)
                 .getCommand())
-        .containsExactly(
-            "lambda-cntr-agent-idle",
-            "--idle-timeout",
-            "90",
-            "--sessions-dir",
-            "/run/lambda-cntr/sessions");
+        .containsExactly("lambda-cntr-agent-idle", "--idle-timeout", "90");
   }
 
   @Test

@@ -84,14 +84,12 @@ public final class AgentTemplate {
         .build();
   }
 
-  /** The agent's main command: {@code lambda-cntr-agent-idle --idle-timeout SECONDS ...}. */
+  /**
+   * The agent's main command: {@code lambda-cntr-agent-idle --idle-timeout SECONDS}. It watches
+   * {@value #SESSIONS_DIRECTORY}, its default.
+   */
   public static List<String> idleCommand(AgentSpec spec) {
-    return List.of(
-        IDLE_PROGRAM,
-        "--idle-timeout",
-        Long.toString(spec.idleTimeout().toSeconds()),
-        "--sessions-dir",
-        SESSIONS_DIRECTORY);
+    return List.of(IDLE_PROGRAM, "--idle-timeout", Long.toString(spec.idleTimeout().toSeconds()));
   }
 
   private static PodSpec podSpec(AgentSpec spec) {

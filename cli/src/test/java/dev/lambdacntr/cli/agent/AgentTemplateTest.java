@@ -59,12 +59,7 @@ class AgentTemplateTest {
   void theIdleCommandIsTheDocumentedContract() {
     AgentSpec spec = new AgentSpec("ns", "n", "i", Optional.empty(), Duration.ofSeconds(42));
     assertThat(AgentTemplate.idleCommand(spec))
-        .containsExactly(
-            "lambda-cntr-agent-idle",
-            "--idle-timeout",
-            "42",
-            "--sessions-dir",
-            "/run/lambda-cntr/sessions");
+        .containsExactly("lambda-cntr-agent-idle", "--idle-timeout", "42");
   }
 
   static String resource(String name) throws IOException {
