@@ -19,6 +19,7 @@ import dev.lambdacntr.agent.view.ViewBuilder;
 import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.protocol.FsBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +113,18 @@ final class Attach {
       } catch (CntrException unprivileged) {
         // an image build may run this without the privileges a real attach has
       }
+    }
+    try (ToolsRoot fuse = Backends.choose(FsBackend.FUSE, toolsRoot);
+        Fd mount = fuse.detachedMount()) {
+      // a few requests to the server, through the detached mount
+      for (String name : List.of(".", "bin", "etc", "usr")) {
+        int fd = LibC.openat(mount.value(), name, LibC.O_PATH | LibC.O_CLOEXEC, 0);
+        if (fd >= 0) {
+          LibC.close(fd);
+        }
+      }
+    } catch (CntrException noFuse) {
+      // no /dev/fuse or no privileges where the cache is trained: the cache covers less
     }
   }
 

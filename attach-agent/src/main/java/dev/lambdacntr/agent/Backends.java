@@ -1,11 +1,10 @@
 package dev.lambdacntr.agent;
 
+import dev.lambdacntr.agent.view.CntrfsToolsServer;
 import dev.lambdacntr.agent.view.FuseTools;
 import dev.lambdacntr.agent.view.MountApiTools;
 import dev.lambdacntr.agent.view.ToolsRoot;
 import dev.lambdacntr.agent.view.ToolsServer;
-import dev.lambdacntr.protocol.CntrException;
-import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.protocol.FsBackend;
 import java.nio.file.Path;
 
@@ -27,13 +26,8 @@ final class Backends {
     };
   }
 
-  /** The FUSE server of this build. */
+  /** The FUSE server: cntrfs. */
   static ToolsServer.Factory cntrfs() {
-    return (fuse, root) -> {
-      fuse.close();
-      throw new CntrException(
-          ExitCode.AGENT_FILESYSTEM_FAILED,
-          "the fuse backend needs cntrfs, which this build does not include yet: use --fs mount");
-    };
+    return CntrfsToolsServer::serve;
   }
 }

@@ -1,0 +1,47 @@
+package dev.lambdacntr.agent.view;
+
+import dev.lambdacntr.agent.sys.Fd;
+import dev.lambdacntr.cntrfs.CntrfsOptions;
+import dev.lambdacntr.cntrfs.CntrfsServer;
+import dev.lambdacntr.cntrfs.FuseDevice;
+import dev.lambdacntr.cntrfs.SourceRoot;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** cntrfs (the {@code cntrfs} module) as the server of the FUSE backend. */
+public final class CntrfsToolsServer implements ToolsServer {
+  private final CntrfsServer server;
+
+  private CntrfsToolsServer(CntrfsServer server) {
+    this.server = server;
+  }
+
+  /** A {@link ToolsServer.Factory}: cntrfs with its defaults, serving {@code root}. */
+  public static ToolsServer serve(Fd fuse, Path root) {
+    FuseDevice device = FuseDevice.adopt(fuse.value());
+    SourceRoot source;
+    try {
+      source = SourceRoot.open(root);
+    } catch (RuntimeException e) {
+      device.close();
+      throw e;
+    }
+    return new CntrfsToolsServer(CntrfsServer.serve(device, source, CntrfsOptions.defaults()));
+  }
+
+  /**
+   * Stops the server unless it has ended already: normally the session's private mount namespace
+   * went away with the session, which ended the connection and the server with it.
+   */
+  @Override
+  public void close() {
+    try {
+      if (server.awaitExit(Duration.ofSeconds(1))) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    server.close();
+  }
+}
