@@ -235,9 +235,18 @@ public final class AgentProvisioner {
         .toList();
   }
 
-  private static Optional<Event> latestWarning(List<Event> events) {
+  /**
+   * The kubelet's latest telling warning: it follows "Failed to pull image X: WHY" with a bare
+   * "Error: ErrImagePull", which says less.
+   */
+  static Optional<Event> latestWarning(List<Event> events) {
     List<Event> warnings = events.stream().filter(e -> "Warning".equals(e.getType())).toList();
-    return warnings.isEmpty() ? Optional.empty() : Optional.of(warnings.get(warnings.size() - 1));
+    List<Event> telling =
+        warnings.stream()
+            .filter(e -> !Objects.requireNonNullElse(e.getMessage(), "").matches("Error: \\S+"))
+            .toList();
+    List<Event> pick = telling.isEmpty() ? warnings : telling;
+    return pick.isEmpty() ? Optional.empty() : Optional.of(pick.get(pick.size() - 1));
   }
 
   private static void sleep(long millis) {

@@ -62,6 +62,7 @@ public final class ClusterConnection implements AutoCloseable {
             .map(NamedContext::getContext)
             .map(c -> c.getUser())
             .orElse("in-cluster service account");
+    ClientKeys.fixAlgorithm(config);
     // Fail fast: the CLI is interactive, a dead server should not be retried for seconds.
     config.setRequestRetryBackoffLimit(1);
     config.setRequestRetryBackoffInterval(100);

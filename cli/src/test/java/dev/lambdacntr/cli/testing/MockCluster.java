@@ -317,6 +317,7 @@ public final class MockCluster implements AutoCloseable {
                 + image
                 + "\": not found";
         event(ns, name, "Warning", "Failed", "Failed to pull image \"" + image + "\": " + why);
+        event(ns, name, "Warning", "Failed", "Error: ErrImagePull"); // as the kubelet does
         setStatus(ns, name, waiting("ErrImagePull", why));
       }
       case NO_SOCKET_DIRECTORY ->
