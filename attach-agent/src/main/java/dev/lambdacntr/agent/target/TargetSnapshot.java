@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -66,7 +67,7 @@ public record TargetSnapshot(
     }
     List<String> unreachable = new ArrayList<>();
     List<CgroupPlacement.Join> cgroups =
-        CgroupPlacement.resolve(target.read("cgroup"), mountTables(), unreachable);
+        CgroupPlacement.resolve(target.read("cgroup"), mountTables(target), unreachable);
     return new TargetSnapshot(
         environment(target.readBytes("environ")),
         uid,
@@ -90,15 +91,40 @@ public record TargetSnapshot(
     return entries;
   }
 
-  private static List<CgroupPlacement.MountTable> mountTables() {
+  /**
+   * Where to look for the cgroup hierarchies: the agent's own mounts, then those of the host's
+   * mount namespace as seen through a host process (the agent pod runs with hostPID): PID 1, else
+   * the target's parent and grandparent (the runtime's shim and what started it), whichever lets
+   * the agent in through {@code /proc/PID/root}.
+   */
+  private static List<CgroupPlacement.MountTable> mountTables(TargetProcess target) {
     List<CgroupPlacement.MountTable> tables = new ArrayList<>();
     tables.add(
         new CgroupPlacement.MountTable(
             "", MountInfo.parseAll(readOrEmpty("/proc/self/mountinfo"))));
-    tables.add(
-        new CgroupPlacement.MountTable(
-            "/proc/1/root", MountInfo.parseAll(readOrEmpty("/proc/1/mountinfo"))));
+    int parent = parentOf(target.pid());
+    for (int host : new LinkedHashSet<>(List.of(1, parent, parentOf(parent)))) {
+      Path root = Path.of("/proc", Integer.toString(host), "root");
+      if (host > 0 && Files.isReadable(root) && Files.isDirectory(root.resolve("sys"))) {
+        tables.add(
+            new CgroupPlacement.MountTable(
+                root.toString(), MountInfo.parseAll(readOrEmpty("/proc/" + host + "/mountinfo"))));
+      }
+    }
     return tables;
+  }
+
+  private static int parentOf(int pid) {
+    if (pid <= 0) {
+      return 0;
+    }
+    String stat = readOrEmpty("/proc/" + pid + "/stat");
+    int close = stat.lastIndexOf(')');
+    if (close < 0) {
+      return 0;
+    }
+    String[] fields = stat.substring(close + 2).split(" ");
+    return fields.length > 1 ? Integer.parseInt(fields[1]) : 0;
   }
 
   private static String readOrEmpty(String file) {

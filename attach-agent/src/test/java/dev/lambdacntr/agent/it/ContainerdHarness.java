@@ -159,6 +159,79 @@ public final class ContainerdHarness implements AutoCloseable {
     return taskPid(id).orElseThrow(() -> new IllegalStateException("no task for " + id));
   }
 
+  /**
+   * Runs a container the way a privileged hostPID, hostNetwork pod runs: every capability this
+   * machine grants, the host's PID and network namespaces, a read-write cgroup mount that shows
+   * only the container's own cgroup, no masked paths. Its root is a bind mount of the host's root
+   * (unmounted by {@link #close}), so the agent distribution and the JDK are where the build left
+   * them. ctr has no flags for this: the runtime spec is ctr's default, changed with python3.
+   */
+  public int runLikeAgentPod(String id, List<String> command) {
+    Path root = STATE.resolve("agent-pod-root");
+    Path spec = STATE.resolve("agent-pod-spec.json");
+    try {
+      Files.createDirectories(root);
+      Commands.check("mount", "--bind", "/", root.toString());
+      Commands.check("mount", "--make-private", root.toString());
+      Files.writeString(spec, ctrChecked(NAMESPACE, "oci", "spec"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String edit =
+        """
+        import json, sys
+        path, root, cgroup, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+        spec = json.load(open(path))
+        ours = int(open('/proc/self/status').read().split('CapBnd:')[1].split()[0], 16)
+        names = ['CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID',
+                 'SETUID', 'SETPCAP', 'LINUX_IMMUTABLE', 'NET_BIND_SERVICE', 'NET_BROADCAST',
+                 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER', 'SYS_MODULE', 'SYS_RAWIO',
+                 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE',
+                 'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE',
+                 'AUDIT_CONTROL', 'SETFCAP', 'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM',
+                 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF', 'CHECKPOINT_RESTORE']
+        caps = ['CAP_' + n for i, n in enumerate(names) if ours >> i & 1]
+        for kind in ('bounding', 'effective', 'permitted'):
+            spec['process']['capabilities'][kind] = caps
+        spec['process']['args'] = args
+        spec['process']['noNewPrivileges'] = False
+        spec['root'] = {'path': root, 'readonly': False}
+        spec['linux']['namespaces'] = [n for n in spec['linux']['namespaces'] if n['type'] not in ('pid', 'network')]
+        spec['linux'].setdefault('resources', {})['devices'] = [{'allow': True, 'access': 'rwm'}]
+        spec['linux']['cgroupsPath'] = cgroup
+        spec['linux'].pop('maskedPaths', None)
+        spec['linux'].pop('readonlyPaths', None)
+        spec['mounts'] = [m for m in spec['mounts'] if m['destination'] != '/run']
+        spec['mounts'].append({'destination': '/sys/fs/cgroup', 'type': 'cgroup', 'source': 'cgroup',
+                               'options': ['nosuid', 'noexec', 'nodev', 'relatime', 'rw']})
+        json.dump(spec, open(path, 'w'))
+        """;
+    List<String> python =
+        new ArrayList<>(
+            List.of(
+                "python3",
+                "-c",
+                edit,
+                spec.toString(),
+                root.toString(),
+                "/" + NAMESPACE + "/" + id));
+    python.addAll(command);
+    Commands.check(python);
+    containers.add(id);
+    ctrChecked(
+        NAMESPACE,
+        "run",
+        "-d",
+        "--fifo-dir",
+        RUN.resolve("fifo").toString(),
+        "--runc-root",
+        RUN.resolve("runc").toString(),
+        "--config",
+        spec.toString(),
+        id);
+    return taskPid(id).orElseThrow(() -> new IllegalStateException("no task for " + id));
+  }
+
   /** The PID of a running task in the tests' namespace. */
   public Optional<Integer> taskPid(String id) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -258,6 +331,15 @@ public final class ContainerdHarness implements AutoCloseable {
 
   /** Unmounts (lazily, deepest first) every mount of this process's namespace below {@code dir}. */
   static void unmountBelow(Path dir) {
+    List<String> mountPoints = mountPointsBelow(dir);
+    mountPoints.sort(Comparator.comparingInt(String::length).reversed());
+    for (String mountPoint : mountPoints) {
+      Commands.run(List.of("umount", "-l", mountPoint));
+    }
+  }
+
+  /** Deletes a directory tree; refuses when something is still mounted below it. */
+  private static List<String> mountPointsBelow(Path dir) {
     String prefix = dir + "/";
     List<String> mountPoints = new ArrayList<>();
     try {
@@ -271,15 +353,17 @@ public final class ContainerdHarness implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    mountPoints.sort(Comparator.comparingInt(String::length).reversed());
-    for (String mountPoint : mountPoints) {
-      Commands.run(List.of("umount", "-l", mountPoint));
-    }
+    return mountPoints;
   }
 
   static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
+    }
+    List<String> mounted = mountPointsBelow(dir);
+    if (!mounted.isEmpty()) {
+      throw new IllegalStateException(
+          "not deleting " + dir + ": still mounted below it: " + mounted);
     }
     try (Stream<Path> walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
