@@ -210,9 +210,15 @@ final class FuseSession {
     out.i32(32, (int) (flags >>> 32));
     out.i32(36, (flags & Kernel.PASSTHROUGH) != 0 ? 2 : 0);
     initialized = true;
-    if (options.debug()) {
-      log("INIT 7." + minor + " flags 0x" + Long.toHexString(flags));
-    }
+    log(
+        "connected: FUSE 7."
+            + minor
+            + ((flags & Kernel.PASSTHROUGH) != 0
+                ? ", file data by passthrough"
+                : (flags & Kernel.WRITEBACK_CACHE) != 0
+                    ? ", file data through the server, writeback cache"
+                    : ", file data through the server")
+            + (options.debug() ? ", flags 0x" + Long.toHexString(flags) : ""));
     return Kernel.INIT_OUT;
   }
 

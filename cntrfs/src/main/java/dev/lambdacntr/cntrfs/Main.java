@@ -59,12 +59,7 @@ public final class Main {
     CntrfsMount mount = CntrfsMount.mount(source, mountpoint, options, System.err);
     Thread unmount = Thread.ofPlatform().name("cntrfs-unmount").unstarted(mount::close);
     Runtime.getRuntime().addShutdownHook(unmount);
-    System.err.println(
-        "cntrfs: serving "
-            + source
-            + " at "
-            + mountpoint
-            + (mount.server().passthrough() ? " (passthrough)" : ""));
+    System.err.println("cntrfs: serving " + source + " at " + mountpoint);
     try {
       mount.server().awaitExit();
     } catch (InterruptedException e) {

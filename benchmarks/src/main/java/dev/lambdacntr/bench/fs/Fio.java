@@ -43,6 +43,9 @@ record Fio(
             "--size=" + sizePerJob,
             "--numjobs=" + jobs,
             "--ioengine=psync",
+            // Keep the page cache: fio's default invalidation would empty the native file's cache
+            // but not the source file's behind a passthrough mount, and compare disk to memory.
+            "--invalidate=0",
             "--group_reporting",
             "--output-format=json"));
     if (timeBased) {
