@@ -6,8 +6,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    long start = System.nanoTime();
-    Prewarm.start();
-    System.exit(Cli.run(args, CliContext.system(start)));
+    System.exit(Cli.run(args, CliContext.system(System.nanoTime())));
   }
 }

@@ -97,18 +97,18 @@ public final class CliStartup {
     variants.add(new Variant("lambda-cntr execute, AOT cache (shipped)", execute, Map.of()));
     variants.add(
         new Variant(
-            "lambda-cntr execute, AOT cache, no prewarm thread",
-            execute,
-            Map.of("LAMBDA_CNTR_NO_PREWARM", "1")));
-    variants.add(
-        new Variant(
             "lambda-cntr execute, no AOT cache", execute, Map.of("LAMBDA_CNTR_NO_AOT", "1")));
     Path vertx = dist.resolve("../../../benchmarks/target/vertx-transport").normalize();
     if (Files.isDirectory(vertx)) {
+      List<String> plain = vertxCommand(dist, vertx, kubeconfig, List.of());
+      variants.add(new Variant("lambda-cntr execute, Vert.x 5 transport, no AOT", plain, Map.of()));
+      // its own AOT cache, trained here by one warm run, for a like-for-like comparison
+      Path cache = work.resolve("vertx.aot");
+      train(vertxCommand(dist, vertx, kubeconfig, List.of("-XX:AOTCacheOutput=" + cache)));
       variants.add(
           new Variant(
-              "lambda-cntr execute, Vert.x 5 transport, no AOT",
-              vertxCommand(dist, vertx, kubeconfig),
+              "lambda-cntr execute, Vert.x 5 transport, AOT cache",
+              vertxCommand(dist, vertx, kubeconfig, List.of("-XX:AOTCache=" + cache)),
               Map.of()));
     }
     kubectl.ifPresent(
@@ -134,7 +134,8 @@ public final class CliStartup {
   }
 
   /** The launcher's JVM flags with the JDK transport swapped for Vert.x 5. */
-  static List<String> vertxCommand(Path dist, Path vertx, Path kubeconfig) throws IOException {
+  static List<String> vertxCommand(Path dist, Path vertx, Path kubeconfig, List<String> jvmOptions)
+      throws IOException {
     List<String> classpath = new ArrayList<>();
     try (Stream<Path> lib = Files.list(dist.resolve("lib"))) {
       lib.filter(p -> p.toString().endsWith(".jar"))
@@ -153,22 +154,43 @@ public final class CliStartup {
         classpath.add(entry);
       }
     }
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC",
-        "-XX:-UsePerfData",
-        "--enable-native-access=ALL-UNNAMED",
-        "-cp",
-        String.join(File.pathSeparator, classpath),
-        "dev.lambdacntr.cli.Main",
-        "execute",
-        "--kubeconfig",
-        kubeconfig.toString(),
-        "demo",
-        "--",
-        "exit",
-        "0");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-XX:-UsePerfData",
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            String.join(File.pathSeparator, classpath),
+            "dev.lambdacntr.cli.Main",
+            "execute",
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "demo",
+            "--",
+            "exit",
+            "0"));
+    return command;
+  }
+
+  static void train(List<String> command) throws IOException {
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("AOT training run failed: " + command);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
   }
 
   static Sample run(Variant v, MockCluster cluster) throws IOException, InterruptedException {
