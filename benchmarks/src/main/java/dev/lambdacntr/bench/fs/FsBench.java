@@ -33,7 +33,11 @@ public final class FsBench {
     int runs = 5;
     String only = ".*";
     String options = "";
-    Path work = Path.of("/var/tmp/cntrfs-bench");
+    // The machine's cache directory (on the root file system, ext4 here): the decompressed
+    // Linux tarball and its extracted tree are kept there between runs.
+    Path work =
+        Path.of(System.getenv().getOrDefault("LAMBDA_CNTR_CACHE", "/var/cache/lambda-cntr"))
+            .resolve("cntrfs-bench");
     Path repo = Path.of(System.getProperty("lambda.cntr.root", ".")).toAbsolutePath().normalize();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
