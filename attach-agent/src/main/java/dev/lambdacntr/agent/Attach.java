@@ -46,6 +46,7 @@ final class Attach {
     ToolsRoot tools = Backends.choose(invocation.fs(), toolsRoot);
     Trace.step("backend " + tools.name());
     List<Fd> forHelper = new ArrayList<>();
+    Optional<SessionMarker> marker = Optional.empty();
     try (tools;
         TargetProcess target = TargetLocator.locate(invocation);
         NamespaceSet namespaces = NamespaceSet.open(target);
@@ -55,42 +56,53 @@ final class Attach {
           TargetSnapshot.read(target, namespaces.get(Namespace.USER).isPresent());
       Trace.step("read the target's state");
       ensureTargetRootMountPoint(toolsRoot);
-      Optional<SessionMarker> marker = SessionMarker.create(LibC.getpid());
+      marker = SessionMarker.create(LibC.getpid());
       SessionPlan plan = plan(snapshot, namespaces, invocation, forHelper, marker, tools);
       Fd toolsMount = tools.detachedMount();
       Trace.step("tools root ready");
-      int status =
-          onEnteringThread(
-              () -> {
-                ViewBuilder.enter(
-                    namespaces.get(Namespace.MOUNT).orElseThrow(),
-                    toolsMount,
-                    target.description());
-                Trace.step("view built");
-                for (Namespace kind :
-                    List.of(Namespace.UTS, Namespace.IPC, Namespace.NET, Namespace.CGROUP)) {
-                  Optional<Fd> ns = namespaces.get(kind);
-                  if (ns.isPresent()) {
-                    Sys.setns(
-                        ns.get(),
-                        kind.cloneFlag(),
-                        ExitCode.AGENT_ENTER_FAILED,
-                        "enter the " + kind.procName() + " namespace of " + target.description());
-                  }
-                }
-                SessionSpec session = plan.complete(invocation.command(), Attach::executable);
-                Trace.step("namespaces entered; starting " + session.program());
-                Trace.flush();
-                if (tools.servedByAgent()) {
-                  return helper.spawnAndWait(session);
-                }
-                throw helper.replaceJvm(session);
-              });
-      marker.ifPresent(SessionMarker::close);
-      return status;
+      return onEnteringThread(
+          () ->
+              enterAndStart(
+                  target, namespaces, toolsMount, plan, invocation.command(), tools, helper));
     } finally {
+      // with the mount backend the JVM never gets here: the helper removes the marker at the end
+      marker.ifPresent(SessionMarker::close);
       forHelper.forEach(Fd::close);
     }
+  }
+
+  /**
+   * On the entering thread: the view, the remaining namespaces, then the session helper. Returns
+   * the session's exit status when the JVM stays (FUSE); otherwise the JVM becomes the helper.
+   */
+  private static int enterAndStart(
+      TargetProcess target,
+      NamespaceSet namespaces,
+      Fd toolsMount,
+      SessionPlan plan,
+      List<String> command,
+      ToolsRoot tools,
+      SessionHelper helper) {
+    ViewBuilder.enter(
+        namespaces.get(Namespace.MOUNT).orElseThrow(), toolsMount, target.description());
+    Trace.step("view built");
+    for (Namespace kind : List.of(Namespace.UTS, Namespace.IPC, Namespace.NET, Namespace.CGROUP)) {
+      Optional<Fd> ns = namespaces.get(kind);
+      if (ns.isPresent()) {
+        Sys.setns(
+            ns.get(),
+            kind.cloneFlag(),
+            ExitCode.AGENT_ENTER_FAILED,
+            "enter the " + kind.procName() + " namespace of " + target.description());
+      }
+    }
+    SessionSpec session = plan.complete(command, Attach::executable);
+    Trace.step("namespaces entered; starting " + session.program());
+    Trace.flush();
+    if (tools.servedByAgent()) {
+      return helper.spawnAndWait(session);
+    }
+    throw helper.replaceJvm(session);
   }
 
   /**

@@ -212,6 +212,39 @@ abstract class AttachSessionTests {
   }
 
   @Test
+  void killingTheAgentEndsTheSession() {
+    // What a runtime does to an exec whose client went away: SIGKILL to the exec'd process.
+    try (Agent.Interactive shell =
+        Agent.interactive(List.of("--fs", backend(), "--pid", Integer.toString(bed.app)))) {
+      shell.send("sleep 4245 & echo sta''rted\n");
+      shell.await("started", Duration.ofSeconds(20));
+      // the agent's own process: the JVM (FUSE) or the helper that replaced it (mount), outside
+      // the target's PID namespace, unlike the session's guard
+      String targetNs = link(Path.of("/proc", Integer.toString(bed.app), "ns", "pid"));
+      ProcessHandle agent =
+          shell
+              .client()
+              .descendants()
+              .filter(p -> p.info().command().orElse("").matches(".*/(java|lambda-cntr-exec)"))
+              .filter(
+                  p ->
+                      !targetNs.equals(link(Path.of("/proc", Long.toString(p.pid()), "ns", "pid"))))
+              .findFirst()
+              .orElseThrow();
+      Commands.check("kill", "-9", Long.toString(agent.pid()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < deadline
+          && (!processesMatching("sleep 4245").isEmpty()
+              || !sessionProcessesIn(bed.app).isEmpty())) {
+        ContainerdHarness.sleep(50);
+      }
+      assertThat(processesMatching("sleep 4245")).isEmpty();
+      assertThat(sessionProcessesIn(bed.app)).as(describe(sessionProcessesIn(bed.app))).isEmpty();
+    }
+    assertThat(ProcessHandle.of(bed.app).map(ProcessHandle::isAlive)).contains(true);
+  }
+
+  @Test
   void aDistrolessTargetWorks() {
     String out =
         sessionOutput(
