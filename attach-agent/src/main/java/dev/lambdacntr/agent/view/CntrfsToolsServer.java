@@ -10,6 +10,12 @@ import java.time.Duration;
 
 /** cntrfs (the {@code cntrfs} module) as the server of the FUSE backend. */
 public final class CntrfsToolsServer implements ToolsServer {
+  /**
+   * cntrfs's defaults, with a fixed number of serving threads: its default grows with the node's
+   * CPUs, and one debug shell's requests do not need dozens of threads in the agent's JVM.
+   */
+  private static final CntrfsOptions OPTIONS = CntrfsOptions.defaults().with("threads=4");
+
   private final CntrfsServer server;
 
   private CntrfsToolsServer(CntrfsServer server) {
@@ -26,7 +32,7 @@ public final class CntrfsToolsServer implements ToolsServer {
       device.close();
       throw e;
     }
-    return new CntrfsToolsServer(CntrfsServer.serve(device, source, CntrfsOptions.defaults()));
+    return new CntrfsToolsServer(CntrfsServer.serve(device, source, OPTIONS));
   }
 
   /**
