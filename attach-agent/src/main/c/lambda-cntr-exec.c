@@ -8,11 +8,14 @@
  * out, in this order:
  *
  *   helper (the agent's PID namespace; relays the terminal, watches the client)
- *     setns pid, time          so that children start in the target's
- *     fork -> guard (the target's PID namespace; a sub-reaper, so no session process escapes)
- *       join cgroups, setns user, drop to the target's ids, capabilities, no_new_privs
- *       fork -> session leader: setsid, controlling terminal, LSM label, cwd, exec
- *       wait for the leader; then end every remaining session process and exit with its status
+ *     fork -> keeper (the agent's PID namespace; outlives a killed helper just long enough to end
+ *             the session and reap the guard, so that no process is ever left to the target's
+ *             init)
+ *       setns pid, time        so that children start in the target's
+ *       fork -> guard (the target's PID namespace; a sub-reaper, so no session process escapes)
+ *         join cgroups, setns user, drop to the target's ids, capabilities, no_new_privs
+ *         fork -> session leader: setsid, controlling terminal, LSM label, cwd, exec
+ *         wait for the leader; then end every remaining session process and exit with its status
  *
  * Any failure before the exec is reported on stderr as "lambda-cntr: cannot OPERATION OBJECT:
  * ERRNO" and ends the helper with the agent's exit codes (dev.lambdacntr.protocol.ExitCode):
@@ -98,7 +101,7 @@ struct spec {
   char **argv;
 };
 
-/* A failure report sent from the guard or the leader to the helper over a pipe. */
+/* A failure report sent from the keeper, the guard or the leader to the helper over a pipe. */
 struct report {
   int status;
   int err;
@@ -460,15 +463,15 @@ static void run_leader(const struct spec *s, int master) {
 
 /* ---------------------------------------------------------------- the guard */
 
-static void run_guard(const struct spec *s, int master, pid_t helper_as_seen) {
+static void run_guard(const struct spec *s, int master, pid_t keeper_as_seen) {
   join_cgroups(s);
   if (s->userns_fd >= 0 && setns(s->userns_fd, CLONE_NEWUSER))
     die(ST_ENTER_FAILED, errno, "enter the target's user namespace");
   adopt_credentials(s);
   /* after the credential change, which clears both */
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) die(ST_INTERNAL, errno, "become the session's sub-reaper");
-  if (prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0)) die(ST_INTERNAL, errno, "watch the helper");
-  if (getppid() != helper_as_seen) die(ST_INTERNAL, 0, "the helper ended before the session started");
+  if (prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0)) die(ST_INTERNAL, errno, "watch the keeper");
+  if (getppid() != keeper_as_seen) die(ST_INTERNAL, 0, "the keeper ended before the session started");
 
   sigset_t handled;
   sigemptyset(&handled);
@@ -511,6 +514,42 @@ static void run_guard(const struct spec *s, int master, pid_t helper_as_seen) {
   _exit(status);
 }
 
+/* ---------------------------------------------------------------- the keeper */
+
+static void run_keeper(const struct spec *s, int master, pid_t helper_as_seen) {
+  if (prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0)) die(ST_INTERNAL, errno, "watch the helper");
+  if (getppid() != helper_as_seen) die(ST_INTERNAL, 0, "the helper ended before the session started");
+  if (s->pidns_fd >= 0 && setns(s->pidns_fd, CLONE_NEWPID)) die(ST_ENTER_FAILED, errno, "enter the target's PID namespace");
+  if (s->timens_fd >= 0 && setns(s->timens_fd, CLONE_NEWTIME))
+    die(ST_ENTER_FAILED, errno, "enter the target's time namespace");
+
+  sigset_t handled;
+  sigemptyset(&handled);
+  int sigs[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+  for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) sigaddset(&handled, sigs[i]);
+  sigprocmask(SIG_BLOCK, &handled, NULL);
+
+  pid_t guard = fork();
+  if (guard < 0) die(ST_INTERNAL, errno, "fork into the target's PID namespace");
+  if (guard == 0) run_guard(s, master, getppid());
+  if (master >= 0) close(master);
+  close(report_fd); /* the guard and the leader report from here on */
+  report_fd = -1;
+
+  for (;;) {
+    siginfo_t info;
+    int sig = sigwaitinfo(&handled, &info);
+    if (sig == SIGCHLD) {
+      int wstatus;
+      if (waitpid(guard, &wstatus, WNOHANG) == guard) _exit(exit_status_of(wstatus));
+    } else if (sig == SIGTERM) {
+      kill(guard, SIGHUP);
+    } else if (sig > 0 && sig != SIGWINCH) {
+      kill(guard, sig); /* SIGHUP (also the helper's death): the guard ends the session */
+    }
+  }
+}
+
 /* ---------------------------------------------------------------- the helper: terminal relay */
 
 static struct termios saved_termios;
@@ -537,10 +576,10 @@ static enum pumped pump(int from, int to) {
   return write_all(to, buf, (size_t)n) ? SINK_FAILED : PUMPED;
 }
 
-enum outcome { GUARD_EXITED, CLIENT_GONE };
+enum outcome { SESSION_ENDED, CLIENT_GONE };
 
-/* Runs until the guard exits or the client disappears. */
-static enum outcome supervise(const struct spec *s, int sfd, int master, pid_t guard, int *status) {
+/* Runs until the keeper exits (the session ended) or the client disappears. */
+static enum outcome supervise(const struct spec *s, int sfd, int master, pid_t keeper, int *status) {
   int stdin_open = s->tty;
   int master_open = master >= 0;
   int watch_out = !s->tty && fcntl(1, F_GETFD) != -1;
@@ -564,16 +603,16 @@ static enum outcome supervise(const struct spec *s, int sfd, int master, pid_t g
       while (read(sfd, &si, sizeof si) == sizeof si) {
         if (si.ssi_signo == SIGCHLD) {
           int wstatus;
-          if (waitpid(guard, &wstatus, WNOHANG) == guard) {
+          if (waitpid(keeper, &wstatus, WNOHANG) == keeper) {
             *status = exit_status_of(wstatus);
-            return GUARD_EXITED;
+            return SESSION_ENDED;
           }
         } else if (si.ssi_signo == SIGWINCH) {
           if (master >= 0) copy_window_size(master);
         } else if (si.ssi_signo == SIGHUP || si.ssi_signo == SIGTERM) {
           return CLIENT_GONE;
         } else {
-          kill(guard, (int)si.ssi_signo); /* INT, QUIT, USR1, USR2: the guard passes them on */
+          kill(keeper, (int)si.ssi_signo); /* INT, QUIT, USR1, USR2: passed on to the session */
         }
       }
     }
@@ -610,17 +649,17 @@ static void drain(int master) {
   }
 }
 
-static int wait_guard(pid_t guard, int timeout_ms) {
+static int wait_keeper(pid_t keeper, int timeout_ms) {
   long deadline = now_ms() + timeout_ms;
   int wstatus;
   while (now_ms() < deadline) {
-    pid_t r = waitpid(guard, &wstatus, WNOHANG);
-    if (r == guard) return exit_status_of(wstatus);
+    pid_t r = waitpid(keeper, &wstatus, WNOHANG);
+    if (r == keeper) return exit_status_of(wstatus);
     if (r < 0) return ST_INTERNAL;
     usleep(5000);
   }
-  kill(guard, SIGKILL);
-  waitpid(guard, &wstatus, 0);
+  kill(keeper, SIGKILL);
+  waitpid(keeper, &wstatus, 0);
   return 128 + SIGHUP;
 }
 
@@ -628,7 +667,7 @@ static int wait_guard(pid_t guard, int timeout_ms) {
 
 int main(int argc, char **argv) {
   /* Nothing the agent had open goes further than this process: every descriptor we were given is
-     used here or in the guard, none by the session's program. */
+     used here, in the keeper or in the guard, none by the session's program. */
   syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
   reset_signals();
   struct spec s;
@@ -645,10 +684,6 @@ int main(int argc, char **argv) {
     if (ioctl(master, TIOCSPTLCK, &unlock)) die(ST_TERMINAL_FAILED, errno, "unlock the session's terminal");
     if (isatty(0)) copy_window_size(master);
   }
-  if (s.pidns_fd >= 0 && setns(s.pidns_fd, CLONE_NEWPID)) die(ST_ENTER_FAILED, errno, "enter the target's PID namespace");
-  if (s.timens_fd >= 0 && setns(s.timens_fd, CLONE_NEWTIME))
-    die(ST_ENTER_FAILED, errno, "enter the target's time namespace");
-
   sigset_t handled;
   sigemptyset(&handled);
   int sigs[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
@@ -660,14 +695,14 @@ int main(int argc, char **argv) {
 
   int reports[2];
   if (pipe2(reports, O_CLOEXEC)) die(ST_INTERNAL, errno, "create the report pipe");
-  pid_t guard = fork();
-  if (guard < 0) die(ST_INTERNAL, errno, "fork into the target's PID namespace");
-  if (guard == 0) {
-    pid_t helper_as_seen = getppid();
+  pid_t helper = getpid();
+  pid_t keeper = fork();
+  if (keeper < 0) die(ST_INTERNAL, errno, "fork the session's keeper");
+  if (keeper == 0) {
     close(reports[0]);
     close(sfd);
     report_fd = reports[1];
-    run_guard(&s, master, helper_as_seen);
+    run_keeper(&s, master, helper);
   }
   close(reports[1]);
 
@@ -682,7 +717,7 @@ int main(int argc, char **argv) {
     if (r.err) dprintf(2, "lambda-cntr: cannot %s: %s\n", r.what, strerrorname_np(r.err) ? strerrorname_np(r.err) : "unknown errno");
     else dprintf(2, "lambda-cntr: %s\n", r.what);
     int wstatus;
-    waitpid(guard, &wstatus, 0);
+    waitpid(keeper, &wstatus, 0);
     if (s.marker_dir_fd >= 0) unlinkat(s.marker_dir_fd, s.marker_name, 0);
     return r.status;
   }
@@ -693,13 +728,13 @@ int main(int argc, char **argv) {
     termios_saved = tcsetattr(0, TCSANOW, &raw) == 0;
   }
   int status = ST_INTERNAL;
-  if (supervise(&s, sfd, master, guard, &status) == GUARD_EXITED) {
+  if (supervise(&s, sfd, master, keeper, &status) == SESSION_ENDED) {
     drain(master);
   } else {
-    kill(guard, SIGHUP);
+    kill(keeper, SIGHUP);
     if (master >= 0) close(master);
     master = -1;
-    status = wait_guard(guard, 2 * TEARDOWN_GRACE_MS + 500);
+    status = wait_keeper(keeper, 2 * TEARDOWN_GRACE_MS + 500);
   }
   restore_terminal();
   if (s.marker_dir_fd >= 0) unlinkat(s.marker_dir_fd, s.marker_name, 0);
