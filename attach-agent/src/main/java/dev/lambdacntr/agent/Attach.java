@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code lambda-cntr-agent attach}: find the target, read what the session adopts, enter, build the
@@ -60,10 +59,10 @@ final class Attach {
       SessionPlan plan = plan(snapshot, namespaces, invocation, forHelper, marker, tools);
       Fd toolsMount = tools.detachedMount();
       Trace.step("tools root ready");
+      // a class rather than a lambda: its call site would be linked only here, never in the AOT
+      // training run, and linking a lambda costs milliseconds
       return onEnteringThread(
-          () ->
-              enterAndStart(
-                  target, namespaces, toolsMount, plan, invocation.command(), tools, helper));
+          new Entry(target, namespaces, toolsMount, plan, invocation.command(), tools, helper));
     } finally {
       // with the mount backend the JVM never gets here: the helper removes the marker at the end
       marker.ifPresent(SessionMarker::close);
@@ -217,24 +216,28 @@ final class Attach {
     int run();
   }
 
+  /** The entering thread's work: {@link #enterAndStart}. */
+  private record Entry(
+      TargetProcess target,
+      NamespaceSet namespaces,
+      Fd toolsMount,
+      SessionPlan plan,
+      List<String> command,
+      ToolsRoot tools,
+      SessionHelper helper)
+      implements EnteringStep {
+    @Override
+    public int run() {
+      return enterAndStart(target, namespaces, toolsMount, plan, command, tools, helper);
+    }
+  }
+
   /**
    * Runs {@code step} on a new platform thread (namespace changes stay on it and on the threads and
    * processes it starts) and returns its result or rethrows its failure.
    */
   private static int onEnteringThread(EnteringStep step) {
-    AtomicReference<Integer> result = new AtomicReference<>();
-    AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    Thread thread =
-        Thread.ofPlatform()
-            .name("lambda-cntr-enter")
-            .unstarted(
-                () -> {
-                  try {
-                    result.set(step.run());
-                  } catch (RuntimeException e) {
-                    failure.set(e);
-                  }
-                });
+    EnteringThread thread = new EnteringThread(step);
     thread.start();
     try {
       thread.join();
@@ -242,9 +245,30 @@ final class Attach {
       Thread.currentThread().interrupt();
       throw new CntrException(ExitCode.AGENT_INTERNAL, "interrupted while entering the target", e);
     }
-    if (failure.get() != null) {
-      throw failure.get();
+    if (thread.failure != null) {
+      throw thread.failure;
     }
-    return result.get();
+    return thread.result;
+  }
+
+  /** The platform thread whose namespaces and root change; its result or failure, once joined. */
+  private static final class EnteringThread extends Thread {
+    private final EnteringStep step;
+    private int result;
+    private RuntimeException failure;
+
+    EnteringThread(EnteringStep step) {
+      super("lambda-cntr-enter");
+      this.step = step;
+    }
+
+    @Override
+    public void run() {
+      try {
+        result = step.run();
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
   }
 }

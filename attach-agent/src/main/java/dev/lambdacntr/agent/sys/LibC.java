@@ -1,24 +1,26 @@
 package dev.lambdacntr.agent.sys;
 
-import com.sun.jna.Native;
+import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
 /**
- * The C library calls the agent needs, bound with JNA's direct mapping (the fastest JNA binding to
- * set up and to call). Every call acts on the calling thread only where Linux makes it per-thread
- * (namespaces, root and working directory after {@code unshare(CLONE_FS)}). The errno of a failed
- * call is {@link Native#getLastError()}; {@link Sys} wraps these with messages.
+ * The C library calls the agent needs, through JNA. Every call acts on the calling thread only
+ * where Linux makes it per-thread (namespaces, root and working directory after {@code
+ * unshare(CLONE_FS)}). The errno of a failed call is {@link com.sun.jna.Native#getLastError()};
+ * {@link Sys} wraps these with messages.
  *
- * <p>glibc 2.36 has no wrappers for the mount API and pidfds: those go through {@code syscall(2)},
- * declared here once per argument shape (glibc's {@code syscall} only moves registers, so the
- * non-variadic declarations are safe on x86_64).
+ * <p>Each function is looked up when first called and invoked through {@link Function}: JNA's
+ * direct mapping ({@code Native.register}) prepares every method of a class up front, which costs
+ * about 0.8 ms per function at start-up, most of the agent's JNA time.
+ *
+ * <p>glibc 2.36 has no wrappers for the mount API and pidfds: those go through {@code syscall(2)}
+ * (glibc's {@code syscall} only moves registers, so calling it like a fixed-argument function is
+ * safe on x86_64).
  */
 @SuppressWarnings("MethodName")
 public final class LibC {
-  static {
-    Native.register(LibC.class, NativeLibrary.getInstance("libc.so.6"));
-  }
+  private static final NativeLibrary C = NativeLibrary.getInstance("libc.so.6");
 
   private LibC() {}
 
@@ -76,77 +78,123 @@ public final class LibC {
 
   public static final int MNT_DETACH = 2;
 
-  public static native int open(String path, int flags, int mode);
+  private static int call(String name, Object... args) {
+    return C.getFunction(name).invokeInt(args);
+  }
 
-  public static native int openat(int dirfd, String path, int flags, int mode);
+  private static long syscallLong(Object... args) {
+    return C.getFunction("syscall").invokeLong(args);
+  }
 
-  public static native int close(int fd);
+  public static int open(String path, int flags, int mode) {
+    return call("open", path, flags, mode);
+  }
 
-  public static native int dup(int fd);
+  public static int openat(int dirfd, String path, int flags, int mode) {
+    return call("openat", dirfd, path, flags, mode);
+  }
 
-  public static native int mkdirat(int dirfd, String path, int mode);
+  public static int close(int fd) {
+    return call("close", fd);
+  }
 
-  public static native long read(int fd, byte[] buffer, long count);
+  public static int dup(int fd) {
+    return call("dup", fd);
+  }
 
-  public static native long write(int fd, byte[] buffer, long count);
+  public static int unshare(int flags) {
+    return call("unshare", flags);
+  }
 
-  public static native int unshare(int flags);
+  public static int setns(int fd, int nstype) {
+    return call("setns", fd, nstype);
+  }
 
-  public static native int setns(int fd, int nstype);
+  public static int mount(String source, String target, String fstype, long flags, String data) {
+    return call("mount", source, target, fstype, flags, data);
+  }
 
-  public static native int mount(
-      String source, String target, String fstype, long flags, String data);
+  public static int fchdir(int fd) {
+    return call("fchdir", fd);
+  }
 
-  public static native int umount2(String target, int flags);
+  public static int isatty(int fd) {
+    return call("isatty", fd);
+  }
 
-  public static native int fchdir(int fd);
+  public static int getpid() {
+    return call("getpid");
+  }
 
-  public static native int isatty(int fd);
+  public static int fexecve(int fd, Pointer argv, Pointer envp) {
+    return call("fexecve", fd, argv, envp);
+  }
 
-  public static native int getpid();
+  public static int posix_spawn(
+      int[] pid, String path, Pointer fileActions, Pointer attributes, Pointer argv, Pointer envp) {
+    return call("posix_spawn", pid, path, fileActions, attributes, argv, envp);
+  }
 
-  public static native int gettid();
+  public static int posix_spawn_file_actions_init(Pointer fileActions) {
+    return call("posix_spawn_file_actions_init", fileActions);
+  }
 
-  public static native int fexecve(int fd, Pointer argv, Pointer envp);
+  public static int posix_spawn_file_actions_addfchdir_np(Pointer fileActions, int fd) {
+    return call("posix_spawn_file_actions_addfchdir_np", fileActions, fd);
+  }
 
-  public static native int posix_spawn(
-      int[] pid, String path, Pointer fileActions, Pointer attributes, Pointer argv, Pointer envp);
+  public static int posix_spawn_file_actions_destroy(Pointer fileActions) {
+    return call("posix_spawn_file_actions_destroy", fileActions);
+  }
 
-  public static native int posix_spawn_file_actions_init(Pointer fileActions);
-
-  public static native int posix_spawn_file_actions_addfchdir_np(Pointer fileActions, int fd);
-
-  public static native int posix_spawn_file_actions_destroy(Pointer fileActions);
-
-  public static native int waitpid(int pid, int[] status, int options);
+  public static int waitpid(int pid, int[] status, int options) {
+    return call("waitpid", pid, status, options);
+  }
 
   /** open_tree(dfd, path, flags). */
-  public static native long syscall(long number, int dfd, String path, int flags);
+  public static long syscall(long number, int dfd, String path, int flags) {
+    return syscallLong(number, dfd, path, flags);
+  }
 
   /** move_mount(from_dfd, from_path, to_dfd, to_path, flags). */
-  public static native long syscall(
-      long number, int fromDfd, String fromPath, int toDfd, String toPath, int flags);
+  public static long syscall(
+      long number, int fromDfd, String fromPath, int toDfd, String toPath, int flags) {
+    return syscallLong(number, fromDfd, fromPath, toDfd, toPath, flags);
+  }
 
   /** pivot_root(new_root, put_old). */
-  public static native long syscall(long number, String newRoot, String putOld);
+  public static long syscall(long number, String newRoot, String putOld) {
+    return syscallLong(number, newRoot, putOld);
+  }
 
-  /** pidfd_open(pid, flags), fsopen is the (String, int) shape. */
-  public static native long syscall(long number, int a, int b);
+  /** pidfd_open(pid, flags). */
+  public static long syscall(long number, int a, int b) {
+    return syscallLong(number, a, b);
+  }
 
   /** fsopen(fsname, flags). */
-  public static native long syscall(long number, String fsName, int flags);
+  public static long syscall(long number, String fsName, int flags) {
+    return syscallLong(number, fsName, flags);
+  }
 
   /** pidfd_send_signal(pidfd, sig, info, flags). */
-  public static native long syscall(long number, int pidfd, int signal, Pointer info, int flags);
+  public static long syscall(long number, int pidfd, int signal, Pointer info, int flags) {
+    return syscallLong(number, pidfd, signal, info, flags);
+  }
 
   /** fsconfig(fd, cmd, key, value, aux). */
-  public static native long syscall(
-      long number, int fd, int cmd, String key, String value, int aux);
+  public static long syscall(long number, int fd, int cmd, String key, String value, int aux) {
+    return syscallLong(number, fd, cmd, key, value, aux);
+  }
 
   /** fsmount(fd, flags, attr_flags). */
-  public static native long syscall(long number, int fd, int flags, int attributes);
+  public static long syscall(long number, int fd, int flags, int attributes) {
+    return syscallLong(number, fd, flags, attributes);
+  }
 
   /** mount_setattr(dfd, path, flags, attr, size). */
-  public static native long syscall(
-      long number, int dfd, String path, int flags, Pointer attributes, long size);
+  public static long syscall(
+      long number, int dfd, String path, int flags, Pointer attributes, long size) {
+    return syscallLong(number, dfd, path, flags, attributes, size);
+  }
 }

@@ -65,9 +65,15 @@ public record TargetSnapshot(
       }
       groups = mapped;
     }
+    String procCgroup = target.read("cgroup");
     List<String> unreachable = new ArrayList<>();
     List<CgroupPlacement.Join> cgroups =
-        CgroupPlacement.resolve(target.read("cgroup"), mountTables(target), unreachable);
+        CgroupPlacement.resolve(procCgroup, List.of(ownMounts()), unreachable);
+    if (!unreachable.isEmpty()) {
+      // the agent's own cgroup mounts do not show the target's: look through the host's
+      unreachable.clear();
+      cgroups = CgroupPlacement.resolve(procCgroup, mountTables(target), unreachable);
+    }
     return new TargetSnapshot(
         environment(target.readBytes("environ")),
         uid,
@@ -99,9 +105,7 @@ public record TargetSnapshot(
    */
   private static List<CgroupPlacement.MountTable> mountTables(TargetProcess target) {
     List<CgroupPlacement.MountTable> tables = new ArrayList<>();
-    tables.add(
-        new CgroupPlacement.MountTable(
-            "", MountInfo.parseAll(readOrEmpty("/proc/self/mountinfo"))));
+    tables.add(ownMounts());
     int parent = parentOf(target.pid());
     for (int host : new LinkedHashSet<>(List.of(1, parent, parentOf(parent)))) {
       Path root = Path.of("/proc", Integer.toString(host), "root");
@@ -112,6 +116,11 @@ public record TargetSnapshot(
       }
     }
     return tables;
+  }
+
+  private static CgroupPlacement.MountTable ownMounts() {
+    return new CgroupPlacement.MountTable(
+        "", MountInfo.parseAll(readOrEmpty("/proc/self/mountinfo")));
   }
 
   private static int parentOf(int pid) {

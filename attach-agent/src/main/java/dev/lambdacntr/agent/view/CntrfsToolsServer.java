@@ -5,6 +5,8 @@ import dev.lambdacntr.cntrfs.CntrfsOptions;
 import dev.lambdacntr.cntrfs.CntrfsServer;
 import dev.lambdacntr.cntrfs.FuseDevice;
 import dev.lambdacntr.cntrfs.SourceRoot;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -32,13 +34,23 @@ public final class CntrfsToolsServer implements ToolsServer {
       device.close();
       throw e;
     }
-    return new CntrfsToolsServer(CntrfsServer.serve(device, source, OPTIONS));
+    return new CntrfsToolsServer(CntrfsServer.serve(device, source, OPTIONS, log()));
   }
 
   /**
    * Stops the server unless it has ended already: normally the session's private mount namespace
    * went away with the session, which ended the connection and the server with it.
    */
+  /**
+   * cntrfs's own log lines ("connected: FUSE 7.45...") would land on the user's terminal: they go
+   * to stderr only when tracing ({@code LAMBDA_CNTR_TRACE=1}).
+   */
+  private static PrintStream log() {
+    return "1".equals(System.getenv("LAMBDA_CNTR_TRACE"))
+        ? System.err
+        : new PrintStream(OutputStream.nullOutputStream());
+  }
+
   @Override
   public void close() {
     try {
