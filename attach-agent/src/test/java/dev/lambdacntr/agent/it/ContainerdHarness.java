@@ -2,9 +2,12 @@ package dev.lambdacntr.agent.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,8 +50,18 @@ public final class ContainerdHarness implements AutoCloseable {
     return RUN.resolve("containerd.sock");
   }
 
+  /**
+   * Held for as long as a test run uses the harness: concurrent runs (CI and a developer, say) wait
+   * for each other instead of sharing one containerd; the kernel releases it when a run dies, whose
+   * leftovers the next run then removes.
+   */
+  private static final Path LOCK = Path.of("/var/lock/lambda-cntr-agent-it.lock");
+
+  private static FileLock lock;
+
   /** Cleans up after an earlier run, then starts containerd and waits until it answers. */
   public static ContainerdHarness start() {
+    lock();
     cleanUpEarlierRun();
     try {
       Files.createDirectories(RUN);
@@ -276,6 +289,7 @@ public final class ContainerdHarness implements AutoCloseable {
     unmountBelow(STATE);
     deleteTree(RUN);
     deleteTree(STATE.resolve("containerd"));
+    unlock();
   }
 
   /** Every container of ours, also those a crashed run left, in both namespaces. */
@@ -290,6 +304,36 @@ public final class ContainerdHarness implements AutoCloseable {
           removeContainer(namespace, id.strip());
         }
       }
+    }
+  }
+
+  private static synchronized void lock() {
+    if (lock != null) {
+      return;
+    }
+    try {
+      FileChannel channel =
+          FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+      while ((lock = channel.tryLock()) == null) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("another test run has held " + LOCK + " for 30 minutes");
+        }
+        sleep(500);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + LOCK, e);
+    }
+  }
+
+  private static synchronized void unlock() {
+    if (lock != null) {
+      try {
+        lock.channel().close();
+      } catch (IOException e) {
+        // released when the JVM ends anyway
+      }
+      lock = null;
     }
   }
 
