@@ -105,10 +105,16 @@ abstract class AttachSessionTests {
   void theTargetsEnvironmentIsVisibleAndItsProgramsStayOnPath() {
     String out =
         sessionOutput(
-            bed.app, "echo var=$" + TargetImages.TARGET_ONLY_VARIABLE + "; echo path=$PATH");
+            bed.app,
+            "echo var=$"
+                + TargetImages.TARGET_ONLY_VARIABLE
+                + "; echo path=$PATH; echo cwd=$(pwd)");
     assertThat(out).contains("var=from-the-target");
     assertThat(System.getenv(TargetImages.TARGET_ONLY_VARIABLE)).isNull();
     assertThat(out).containsPattern("path=/usr/local/sbin:.*:/bin:/var/lib/cntr/bin\n");
+    assertThat(out)
+        .as("the target's working directory, below /var/lib/cntr")
+        .contains("cwd=/var/lib/cntr/app\n");
   }
 
   @Test
