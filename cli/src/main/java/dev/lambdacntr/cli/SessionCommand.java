@@ -2,8 +2,12 @@ package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.agent.RuntimeSocket;
 import dev.lambdacntr.cli.kube.ClusterConnection;
+import dev.lambdacntr.cli.warm.DirectConfig;
+import dev.lambdacntr.cli.warm.Kubeconfig;
+import dev.lambdacntr.cli.warm.WarmSession;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,23 +54,38 @@ abstract class SessionCommand implements Callable<Integer> {
     List<String> command = command();
     Progress progress = new Progress(context.stderr(), cluster.level(), context.startNanos());
     boolean tty = wantsTty();
+    Kubeconfig.Result direct = Kubeconfig.read(cluster.kubeconfig, cluster.context, context.env());
+    if (direct.connection().isPresent()) {
+      DirectConfig config = direct.connection().get();
+      SessionRequest request = request(config.namespace().orElse("default"), socket, command, tty);
+      OptionalInt status = WarmSession.run(config, request, context, progress);
+      if (status.isPresent()) {
+        return status.getAsInt();
+      }
+    } else {
+      progress.detail("warm path not taken (" + direct.unsupported() + "); using the full path");
+    }
     try (ClusterConnection connection =
         ClusterConnection.open(cluster.kubeconfig, cluster.context, context.env())) {
-      SessionRequest request =
-          new SessionRequest(
-              session.namespace.orElse(connection.defaultNamespace()),
-              pod(),
-              container(),
-              session.image,
-              socket,
-              cluster.timeout,
-              session.idleTimeout,
-              session.fs,
-              tty,
-              tty && context.stdinIsTerminal().getAsBoolean(),
-              command,
-              cluster.agentNamespace);
+      SessionRequest request = request(connection.defaultNamespace(), socket, command, tty);
       return new SessionRunner(connection, context, progress).run(request);
     }
+  }
+
+  private SessionRequest request(
+      String defaultNamespace, Optional<RuntimeSocket> socket, List<String> command, boolean tty) {
+    return new SessionRequest(
+        session.namespace.orElse(defaultNamespace),
+        pod(),
+        container(),
+        session.image,
+        socket,
+        cluster.timeout,
+        session.idleTimeout,
+        session.fs,
+        tty,
+        tty && context.stdinIsTerminal().getAsBoolean(),
+        command,
+        cluster.agentNamespace);
   }
 }

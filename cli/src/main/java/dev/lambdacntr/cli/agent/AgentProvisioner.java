@@ -53,11 +53,25 @@ public final class AgentProvisioner {
                     .withLabels(AgentNames.selector())
                     .list()
                     .getItems());
+    return onNode(pods, node);
+  }
+
+  /** Of the agent pods listed, those on {@code node} that are neither finished nor deleted. */
+  public static List<Pod> onNode(List<Pod> pods, String node) {
     return pods.stream()
         .filter(p -> node.equals(p.getSpec().getNodeName()))
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .filter(p -> !isFinished(p))
         .toList();
+  }
+
+  /** A ready agent among {@code existing} that fits {@code spec}: the warm path, no request. */
+  public static Optional<AgentPod> reusable(AgentSpec spec, List<Pod> existing) {
+    return existing.stream()
+        .filter(p -> fits(p, spec))
+        .findFirst()
+        .filter(p -> AgentHealth.of(p, Optional.empty()) instanceof AgentHealth.Ready)
+        .map(p -> new AgentPod(spec.namespace(), p.getMetadata().getName(), spec.node(), false));
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * One {@code pods/exec} session over a WebSocket, speaking the Kubernetes channel protocol itself
@@ -46,7 +47,7 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
 
   private final OutputStream stdout;
   private final OutputStream stderr;
-  private final KubernetesSerialization serialization;
+  private final Function<String, Status> statusReader;
   private final boolean closeSignal;
   private final ByteArrayOutputStream status = new ByteArrayOutputStream();
   private final CompletableFuture<ExecOutcome> outcome = new CompletableFuture<>();
@@ -55,11 +56,11 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
   private ExecStream(
       OutputStream stdout,
       OutputStream stderr,
-      KubernetesSerialization serialization,
+      Function<String, Status> statusReader,
       boolean closeSignal) {
     this.stdout = stdout;
     this.stderr = stderr;
-    this.serialization = serialization;
+    this.statusReader = statusReader;
     this.closeSignal = closeSignal;
   }
 
@@ -76,15 +77,38 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
       OutputStream stderr,
       Duration timeout,
       String what) {
+    return open(
+        http,
+        json -> serialization.unmarshal(json, Status.class),
+        uri,
+        stdout,
+        stderr,
+        timeout,
+        what);
+  }
+
+  /**
+   * Opens the session as {@link #open(HttpClient, KubernetesSerialization, URI, OutputStream,
+   * OutputStream, Duration, String)} does, reading the final {@code Status} with {@code
+   * statusReader} (the warm path reads it without a data-binding library).
+   */
+  public static ExecStream open(
+      HttpClient http,
+      Function<String, Status> statusReader,
+      URI uri,
+      OutputStream stdout,
+      OutputStream stderr,
+      Duration timeout,
+      String what) {
     try {
-      return connect(http, serialization, uri, stdout, stderr, timeout, V5, what);
+      return connect(http, statusReader, uri, stdout, stderr, timeout, V5, what);
     } catch (HandshakeRefused e) {
       if (e.code != 400 && !e.getMessage().toLowerCase(Locale.ROOT).contains("protocol")) {
         throw e.failure;
       }
     }
     try {
-      return connect(http, serialization, uri, stdout, stderr, timeout, V4, what);
+      return connect(http, statusReader, uri, stdout, stderr, timeout, V4, what);
     } catch (HandshakeRefused e) {
       throw e.failure;
     }
@@ -92,14 +116,14 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
 
   private static ExecStream connect(
       HttpClient http,
-      KubernetesSerialization serialization,
+      Function<String, Status> statusReader,
       URI uri,
       OutputStream stdout,
       OutputStream stderr,
       Duration timeout,
       String protocol,
       String what) {
-    ExecStream stream = new ExecStream(stdout, stderr, serialization, protocol.equals(V5));
+    ExecStream stream = new ExecStream(stdout, stderr, statusReader, protocol.equals(V5));
     CompletableFuture<WebSocket> started =
         http.newWebSocketBuilder()
             .uri(uri)
@@ -257,7 +281,7 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
   public void onClose(WebSocket ws, int code, String reason) {
     if (status.size() > 0) {
       try {
-        Status s = serialization.unmarshal(status.toString(StandardCharsets.UTF_8), Status.class);
+        Status s = statusReader.apply(status.toString(StandardCharsets.UTF_8));
         outcome.complete(ExecOutcome.of(s));
       } catch (RuntimeException e) {
         outcome.complete(

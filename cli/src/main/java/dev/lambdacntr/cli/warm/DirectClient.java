@@ -1,0 +1,114 @@
+package dev.lambdacntr.cli.warm;
+
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The API server reached with the kubeconfig's credentials over the JDK's HttpClient, without the
+ * client library's configuration, serialization and request machinery: plain JSON requests for the
+ * warm path, and the same transport for the exec WebSocket.
+ */
+public final class DirectClient implements AutoCloseable {
+
+  private static final long CONNECT_TIMEOUT_SECONDS = 5;
+  private static final long REQUEST_TIMEOUT_SECONDS = 10;
+
+  private final HttpClient http;
+  private final String server;
+
+  private DirectClient(HttpClient http, String server) {
+    this.http = http;
+    this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+  }
+
+  /** A client for {@code config}; fails when its TLS material cannot be read. */
+  public static DirectClient open(DirectConfig config) throws GeneralSecurityException {
+    HttpClient.Builder builder = new JdkHttpClientFactory().newBuilder();
+    builder
+        .connectTimeout(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .sslContext(
+            TlsMaterial.keys(config.certPem(), config.keyPem()),
+            TlsMaterial.trust(config.caPem(), config.insecure()));
+    if (config.token().isPresent()) {
+      String bearer = "Bearer " + config.token().get();
+      builder.addOrReplaceInterceptor(
+          "token",
+          new Interceptor() {
+            @Override
+            public void before(
+                BasicBuilder request, HttpRequest original, Interceptor.RequestTags tags) {
+              request.setHeader("Authorization", bearer);
+            }
+          });
+    }
+    return new DirectClient(builder.build(), config.server());
+  }
+
+  /**
+   * An answer: the HTTP status and the body's JSON (null when empty or not JSON).
+   *
+   * @param status the HTTP status code
+   * @param json the parsed body
+   */
+  public record Reply(int status, Object json) {
+    public boolean ok() {
+      return status >= 200 && status < 300;
+    }
+  }
+
+  /** GET {@code path} (below the server URL), asynchronously. */
+  public CompletableFuture<Reply> get(String path) {
+    return send(http.newHttpRequestBuilder().uri(server + path));
+  }
+
+  /** POST a JSON body to {@code path}, asynchronously. */
+  public CompletableFuture<Reply> post(String path, String json) {
+    return send(http.newHttpRequestBuilder().uri(server + path).post("application/json", json));
+  }
+
+  private CompletableFuture<Reply> send(HttpRequest.Builder request) {
+    return http.sendAsync(
+            request
+                .header("Accept", "application/json")
+                .timeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .build(),
+            byte[].class)
+        .thenApply(DirectClient::reply);
+  }
+
+  private static Reply reply(HttpResponse<byte[]> response) {
+    byte[] body = response.body();
+    Object json = null;
+    if (body != null && body.length > 0) {
+      try {
+        json = Json.parse(new String(body, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        json = null;
+      }
+    }
+    return new Reply(response.code(), json);
+  }
+
+  /** The transport, for the exec WebSocket. */
+  public HttpClient http() {
+    return http;
+  }
+
+  /** The server's base URL. */
+  public String server() {
+    return server;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}
