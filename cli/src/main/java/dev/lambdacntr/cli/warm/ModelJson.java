@@ -19,17 +19,17 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.StatusDetails;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The API objects of the warm path, read from parsed JSON ({@link Json}) into the client library's
  * model classes, so the same pure rules ({@code TargetResolver.select}, {@code AgentHealth}, {@code
  * RuntimeSocketDetector}, {@code ExecOutcome}) judge them. Only the fields those rules read are
- * filled in. Pure.
+ * filled in; absent lists and maps are empty, as the library's reading leaves them. Pure.
  */
 public final class ModelJson {
 
@@ -207,20 +207,14 @@ public final class ModelJson {
   }
 
   private static <T> List<T> list(Object json, String key, Function<Object, T> item) {
-    Object raw = Json.object(json).map(m -> m.get(key)).orElse(null);
-    if (!(raw instanceof List<?>)) {
-      return null;
-    }
-    return Json.array(json, key).stream().map(item).toList();
+    return new ArrayList<>(Json.array(json, key).stream().map(item).toList());
   }
 
   private static Map<String, String> strings(Object json, String key) {
-    Optional<Map<String, Object>> map = Json.object(json, key);
-    if (map.isEmpty()) {
-      return null;
-    }
     Map<String, String> out = new LinkedHashMap<>();
-    map.get().forEach((k, v) -> out.put(k, v == null ? null : v.toString()));
+    Json.object(json, key)
+        .orElse(Map.of())
+        .forEach((k, v) -> out.put(k, v == null ? null : v.toString()));
     return out;
   }
 

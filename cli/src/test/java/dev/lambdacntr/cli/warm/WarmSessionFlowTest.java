@@ -1,0 +1,128 @@
+package dev.lambdacntr.cli.warm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lambdacntr.cli.Version;
+import dev.lambdacntr.cli.agent.RuntimeSocket;
+import dev.lambdacntr.cli.testing.CliHarness;
+import dev.lambdacntr.cli.testing.CliHarness.Result;
+import dev.lambdacntr.cli.testing.MockCluster;
+import dev.lambdacntr.protocol.ExitCode;
+import io.fabric8.kubernetes.api.model.Event;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which path a session takes against the mock API server: the warm path with a ready agent, the
+ * full path for everything else, and nothing done twice when it hands over.
+ */
+class WarmSessionFlowTest {
+
+  static final String IMAGE = Version.defaultImage();
+  static final RuntimeSocket CONTAINERD =
+      new RuntimeSocket("/run/containerd/containerd.sock", "containerd");
+
+  @TempDir Path dir;
+  MockCluster cluster;
+  Map<String, String> env;
+
+  @BeforeEach
+  void start() throws IOException {
+    cluster = new MockCluster();
+    cluster.addNode("node-1");
+    cluster.addRunningPod("default", "demo", "node-1", "app");
+    Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"), Optional.empty());
+    env = new HashMap<>(Map.of("KUBECONFIG", kubeconfig.toString(), "HOME", dir.toString()));
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  Result run(String... args) {
+    return CliHarness.run(env, args);
+  }
+
+  List<Event> auditEvents() {
+    return cluster.client().v1().events().inNamespace("default").list().getItems();
+  }
+
+  @Test
+  void aReadyAgentIsUsedOverDirectRequests() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.selfSubjectUser("alice");
+    Result r = run("execute", "-v", "demo", "--", "echo", "warm");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).isEqualTo("warm\n");
+    assertThat(r.stderr())
+        .contains("resolving pod default/demo (direct requests)")
+        .contains("reusing agent pod lambda-cntr/")
+        .doesNotContain("warm path not taken");
+    assertThat(auditEvents()).hasSize(1);
+    assertThat(auditEvents().get(0).getMessage()).startsWith("alice executed 'echo warm'");
+  }
+
+  @Test
+  void aColdStartHandsOverToTheFullPathBeforeChangingAnything() {
+    Result r = run("execute", "-v", "demo", "--", "exit", "4");
+    assertThat(r.exit()).as(r.stderr()).isEqualTo(4);
+    assertThat(r.stderr())
+        .contains("warm path not taken (no ready agent for this session on node node-1)")
+        .contains("creating agent on node node-1");
+    assertThat(auditEvents()).hasSize(1);
+    assertThat(cluster.agentJobs()).hasSize(1);
+  }
+
+  @Test
+  void anAgentWithAnotherImageIsReplacedByTheFullPath() {
+    cluster.addReadyAgent("node-1", "ghcr.io/lambda-cntr/debug:old", Optional.of(CONTAINERD));
+    Result r = run("execute", "-v", "demo", "--", "exit", "0");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr()).contains("warm path not taken").contains("replacing agent pod");
+  }
+
+  @Test
+  void errorsAreTheFullPathsOwn() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    Result missing = run("execute", "demo-x", "--", "exit", "0");
+    assertThat(missing.exit()).isEqualTo(ExitCode.POD_NOT_FOUND.code());
+    assertThat(missing.stderr())
+        .isEqualTo("lambda-cntr: pod default/demo-x not found; did you mean demo?\n");
+    cluster.deny("POST /api/v1/namespaces/default/events");
+    Result denied = run("execute", "demo", "--", "exit", "0");
+    assertThat(denied.exit()).isEqualTo(ExitCode.FORBIDDEN.code());
+    assertThat(denied.stderr()).contains("cannot create events in namespace default");
+    assertThat(cluster.execLog().argv()).isEmpty();
+  }
+
+  @Test
+  void forbiddenNodeReadStaysOnTheWarmPath() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.deny("GET /api/v1/nodes/");
+    Result r = run("execute", "-v", "demo", "--", "exit", "0");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr())
+        .contains("cannot read node node-1 (RBAC)")
+        .doesNotContain("warm path not taken");
+  }
+
+  @Test
+  void aKubeconfigOnlyTheLibraryReadsTakesTheFullPath() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    env.put("KUBERNETES_REQUEST_TIMEOUT", "20000");
+    Result r = run("execute", "-v", "demo", "--", "exit", "0");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr())
+        .contains("warm path not taken (environment variable KUBERNETES_REQUEST_TIMEOUT is set)");
+    assertThat(List.of(r.stderr().split("\n"))).noneMatch(l -> l.contains("direct requests"));
+  }
+}
