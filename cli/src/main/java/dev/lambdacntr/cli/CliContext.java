@@ -30,11 +30,22 @@ public record CliContext(
   public static CliContext system(long startNanos) {
     return new CliContext(
         Environment.system(),
-        new java.io.FileInputStream(java.io.FileDescriptor.in),
+        interruptibleStdin(),
         new java.io.FileOutputStream(java.io.FileDescriptor.out),
         System.err,
         () -> Tty.isTerminal(0),
         () -> Tty.isTerminal(1),
         startNanos);
+  }
+
+  /**
+   * File descriptor 0 as an interruptible channel: when the session ends, the thread still waiting
+   * for input is interrupted and leaves its read. A thread left blocked in a plain {@code
+   * FileInputStream} read is "in native" code, and the JVM waits 300 ms for such threads before it
+   * exits (measured; benchmarks/cli/README.md).
+   */
+  private static InputStream interruptibleStdin() {
+    return java.nio.channels.Channels.newInputStream(
+        new java.io.FileInputStream(java.io.FileDescriptor.in).getChannel());
   }
 }

@@ -67,7 +67,11 @@ public final class ClusterConnection implements AutoCloseable {
     config.setRequestRetryBackoffLimit(1);
     config.setRequestRetryBackoffInterval(100);
     config.setConnectionTimeout(5_000);
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withHttpClientFactory(new ClosingHttpClientFactory())
+            .build();
     return new ClusterConnection(client, namespace, user);
   }
 

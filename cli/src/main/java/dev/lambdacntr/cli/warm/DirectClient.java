@@ -1,11 +1,11 @@
 package dev.lambdacntr.cli.warm;
 
+import dev.lambdacntr.cli.kube.ClosingHttpClientFactory;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +31,7 @@ public final class DirectClient implements AutoCloseable {
 
   /** A client for {@code config}; fails when its TLS material cannot be read. */
   public static DirectClient open(DirectConfig config) throws GeneralSecurityException {
-    HttpClient.Builder builder = new JdkHttpClientFactory().newBuilder();
+    HttpClient.Builder builder = new ClosingHttpClientFactory().newBuilder();
     builder
         .connectTimeout(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .sslContext(

@@ -79,6 +79,8 @@ public final class WarmSession {
     }
     try (api) {
       return new WarmSession(api, config, context, progress, deadline).run(request);
+    } finally {
+      progress.detail("closed");
     }
   }
 
@@ -206,6 +208,7 @@ public final class WarmSession {
             context.stderr(),
             left,
             "agent pod " + agent.ref())) {
+      progress.detail("exec session open");
       if (!stream.canCloseStdin()) {
         progress.detail("the API server speaks only v4.channel.k8s.io: stdin's end cannot be sent");
       }
@@ -213,6 +216,7 @@ public final class WarmSession {
           request.rawTerminal()
               ? TerminalSession.run(stream, context.stdin())
               : PipedSession.run(stream, context.stdin());
+      progress.detail("exec session ended: " + outcome);
     }
     return outcome
         .exitCode()
