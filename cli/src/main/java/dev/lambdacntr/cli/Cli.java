@@ -16,13 +16,21 @@ public final class Cli {
 
   /** Runs one command line; returns the process exit status. */
   public static int run(String[] args, CliContext context) {
-    CommandLine commandLine = commandLine(context);
+    CommandLine commandLine = commandLine(context, LambdaCntrCommand.subcommandsFor(args));
     return commandLine.execute(args);
   }
 
-  /** The command line, wired to {@code context}. */
+  /** The command line with every subcommand, wired to {@code context}. */
   public static CommandLine commandLine(CliContext context) {
-    CommandLine commandLine = new CommandLine(LambdaCntrCommand.class, factory(context));
+    return commandLine(context, LambdaCntrCommand.SUBCOMMANDS);
+  }
+
+  private static CommandLine commandLine(CliContext context, List<Class<?>> subcommands) {
+    CommandLine.IFactory factory = factory(context);
+    CommandLine commandLine = new CommandLine(LambdaCntrCommand.class, factory);
+    for (Class<?> subcommand : subcommands) {
+      commandLine.addSubcommand(new CommandLine(subcommand, factory));
+    }
     // "kubectl cntr" when started as the kubectl plugin (set by the launcher)
     commandLine.setCommandName(System.getProperty("lambda-cntr.name", "lambda-cntr"));
     commandLine.setDefaultValueProvider(new EnvDefaults(context.env()));

@@ -2,6 +2,7 @@ package dev.lambdacntr.cli;
 
 import dev.lambdacntr.protocol.ExitCode;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,16 +17,30 @@ import picocli.CommandLine.Spec;
     description =
         "Open a debug shell with a full tools image inside a running Kubernetes container,"
             + " without changing the container, its image or its deployment.",
-    subcommands = {
-      AttachCommand.class,
-      ExecuteCommand.class,
-      CleanupCommand.class,
-      CompletionCommand.class
-    },
     footerHeading = "%nExit status:%n")
 public final class LambdaCntrCommand implements Runnable {
 
+  /** The subcommands, in the order help lists them (added by {@link Cli}). */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          AttachCommand.class, ExecuteCommand.class, CleanupCommand.class, CompletionCommand.class);
+
   @Spec CommandSpec spec;
+
+  /**
+   * The subcommands a command line needs: only attach or execute when it starts with one (their
+   * start is the one users wait for, and picocli builds every command's model up front: 2/3 of its
+   * start-up), else all of them.
+   */
+  static List<Class<?>> subcommandsFor(String[] args) {
+    if (args.length > 0 && args[0].equals("attach")) {
+      return List.of(AttachCommand.class);
+    }
+    if (args.length > 0 && args[0].equals("execute")) {
+      return List.of(ExecuteCommand.class);
+    }
+    return SUBCOMMANDS;
+  }
 
   @Override
   public void run() {
