@@ -71,6 +71,7 @@ public final class WarmSession {
   public static OptionalInt run(
       DirectConfig config, SessionRequest request, CliContext context, Progress progress) {
     long deadline = System.nanoTime() + request.timeout().toNanos();
+    progress.detail("kubeconfig: context " + config.context() + ", server " + config.server());
     DirectClient api;
     try {
       api = DirectClient.open(config);
@@ -79,8 +80,6 @@ public final class WarmSession {
     }
     try (api) {
       return new WarmSession(api, config, context, progress, deadline).run(request);
-    } finally {
-      progress.detail("closed");
     }
   }
 
