@@ -38,8 +38,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The warm path of attach and execute: a ready agent already runs on the target's node. It makes
  * the same decisions as {@code SessionRunner} with the same pure rules, but over direct requests
- * (no client library start-up): pod, agent list and identity review at once, then the node, the
- * audit event and the exec.
+ * (no client library start-up): the pod, then agent list, identity review and node at once, then
+ * the audit event and the exec.
  *
  * <p>It takes only the path where everything succeeds. At the first thing it does not handle (an
  * HTTP error, a pod that is not running, no fitting ready agent: a cold start) it returns empty
@@ -86,8 +86,15 @@ public final class WarmSession {
   private OptionalInt run(SessionRequest request) {
     progress.detail(
         "resolving pod " + request.namespace() + "/" + request.pod() + " (direct requests)");
-    CompletableFuture<Reply> podReply =
-        api.get("/api/v1/namespaces/" + enc(request.namespace()) + "/pods/" + enc(request.pod()));
+    // The pod first, alone: requests sent together before the first connection stands each open
+    // their own (a TLS handshake each, costly in a young JVM); the rest then share it.
+    Optional<Reply> pod =
+        await(
+            api.get(
+                "/api/v1/namespaces/" + enc(request.namespace()) + "/pods/" + enc(request.pod())));
+    if (pod.isEmpty() || !pod.get().ok()) {
+      return notWarm("get pod: " + describe(pod));
+    }
     CompletableFuture<Reply> agentsReply =
         api.get(
             "/api/v1/namespaces/"
@@ -96,11 +103,6 @@ public final class WarmSession {
                 + enc(AgentNames.NAME_LABEL + "=" + AgentNames.NAME_VALUE));
     CompletableFuture<Reply> reviewReply =
         api.post("/apis/authentication.k8s.io/v1/selfsubjectreviews", REVIEW);
-
-    Optional<Reply> pod = await(podReply);
-    if (pod.isEmpty() || !pod.get().ok()) {
-      return notWarm("get pod: " + describe(pod));
-    }
     Target target;
     try {
       target = TargetResolver.select(ModelJson.pod(pod.get().json()), request.container());
