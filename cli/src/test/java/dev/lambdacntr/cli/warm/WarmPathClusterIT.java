@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lambdacntr.cli.Environment;
 import dev.lambdacntr.cli.Version;
+import dev.lambdacntr.cli.kube.ClusterConnection;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +42,7 @@ class WarmPathClusterIT {
   static final String NAMESPACE =
       "lcntr-perf-warm-" + Long.toHexString(System.nanoTime() & 0xffffff);
   static Path kubeconfig;
+  static ClusterConnection connection;
   static KubernetesClient client;
 
   record Run(int exit, byte[] stdout, String stderr) {}
@@ -61,8 +61,8 @@ class WarmPathClusterIT {
       assertThat(ci).as("CI=true needs a cluster: no kubeconfig " + kubeconfig).isFalse();
       assumeTrue(false, "no kubeconfig " + kubeconfig);
     }
-    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
-    client = new KubernetesClientBuilder().build();
+    connection = ClusterConnection.open(Optional.of(kubeconfig), Optional.empty(), env);
+    client = connection.client();
     client
         .namespaces()
         .resource(
@@ -90,7 +90,7 @@ class WarmPathClusterIT {
   static void stop() {
     if (client != null) {
       client.namespaces().withName(NAMESPACE).delete();
-      client.close();
+      connection.close();
     }
   }
 
