@@ -1,0 +1,125 @@
+package dev.lambdacntr.cli.warm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real TLS handshake with client authentication: the server demands the client certificate (EC
+ * key in SEC1 form, as kubeadm and openssl write it) and answers with its subject.
+ */
+class DirectClientTest {
+
+  HttpsServer server;
+
+  static byte[] resource(String name) throws IOException {
+    try (InputStream in = DirectClientTest.class.getResourceAsStream(name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    SSLContext tls = SSLContext.getInstance("TLS");
+    KeyStore serverKey = KeyStore.getInstance("PKCS12");
+    serverKey.load(null, null);
+    serverKey.setKeyEntry(
+        "server",
+        TlsMaterial.privateKey(new String(resource("rsa-pkcs1.pem"), StandardCharsets.US_ASCII)),
+        new char[0],
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(new java.io.ByteArrayInputStream(resource("rsa-cert.pem")))
+            .toArray(Certificate[]::new));
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(serverKey, new char[0]);
+    tls.init(
+        kmf.getKeyManagers(), TlsMaterial.trust(Optional.of(resource("ec-cert.pem")), false), null);
+    server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setHttpsConfigurator(
+        new HttpsConfigurator(tls) {
+          @Override
+          public void configure(HttpsParameters params) {
+            var p = tls.getDefaultSSLParameters();
+            p.setNeedClientAuth(true);
+            params.setSSLParameters(p);
+          }
+        });
+    server.createContext(
+        "/",
+        exchange -> {
+          String subject =
+              ((X509Certificate)
+                      ((HttpsExchange) exchange).getSSLSession().getPeerCertificates()[0])
+                  .getSubjectX500Principal()
+                  .getName();
+          byte[] body =
+              ("{\"path\":"
+                      + Json.quote(exchange.getRequestURI().toString())
+                      + ",\"client\":"
+                      + Json.quote(subject)
+                      + "}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  DirectConfig config(Optional<byte[]> cert, Optional<byte[]> key) {
+    return new DirectConfig(
+        "https://127.0.0.1:" + server.getAddress().getPort() + "/",
+        "ctx",
+        "user",
+        Optional.empty(),
+        Optional.empty(),
+        true,
+        cert,
+        key,
+        Optional.empty());
+  }
+
+  @Test
+  void theClientCertificateAuthenticates() throws Exception {
+    try (DirectClient client =
+        DirectClient.open(
+            config(Optional.of(resource("ec-cert.pem")), Optional.of(resource("ec-sec1.pem"))))) {
+      DirectClient.Reply reply = client.get("/api/v1/x?y=1").get(30, TimeUnit.SECONDS);
+      assertThat(reply.ok()).isTrue();
+      assertThat(Json.string(reply.json(), "client")).contains("CN=lambda-cntr-test-client");
+      assertThat(Json.string(reply.json(), "path")).contains("/api/v1/x?y=1");
+    }
+  }
+
+  @Test
+  void withoutItTheServerRefuses() throws Exception {
+    try (DirectClient client = DirectClient.open(config(Optional.empty(), Optional.empty()))) {
+      assertThatThrownBy(() -> client.get("/").get(30, TimeUnit.SECONDS))
+          .hasRootCauseInstanceOf(IOException.class);
+    }
+  }
+}
