@@ -42,7 +42,7 @@ public final class FuseTools implements ToolsRoot {
       mount =
           Sys.fsmount(
               context,
-              LibC.MOUNT_ATTR_RDONLY | LibC.MOUNT_ATTR_NOSUID | LibC.MOUNT_ATTR_NODEV,
+              ToolsRoot.viewAttributes(),
               FS,
               "mount the FUSE file system for " + root + " (fsmount)");
     } catch (RuntimeException e) {

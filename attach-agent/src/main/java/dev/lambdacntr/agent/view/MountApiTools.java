@@ -43,7 +43,7 @@ public final class MountApiTools implements ToolsRoot {
     try {
       Sys.mountSetattr(
           tree,
-          LibC.MOUNT_ATTR_RDONLY | LibC.MOUNT_ATTR_NOSUID | LibC.MOUNT_ATTR_NODEV,
+          ToolsRoot.viewAttributes(),
           0,
           ExitCode.AGENT_FILESYSTEM_FAILED,
           "make the clone of the tools root " + root + " read-only");

@@ -1,6 +1,7 @@
 package dev.lambdacntr.agent.view;
 
 import dev.lambdacntr.agent.sys.Fd;
+import dev.lambdacntr.agent.sys.LibC;
 
 /**
  * How the tools root reaches the session's view: a detached mount of it, made in the agent's own
@@ -10,6 +11,19 @@ import dev.lambdacntr.agent.sys.Fd;
  * to change the agent's files or gain privileges through the tools' set-user-ID programs.
  */
 public interface ToolsRoot extends AutoCloseable {
+
+  /**
+   * The mount attributes of the tools root in the view: read-only, nosuid, nodev. Only the file
+   * system benchmark ({@code benchmarks/run fs}, which runs write workloads through a session) sets
+   * {@code LAMBDA_CNTR_TOOLS_WRITABLE=1} in the agent's own environment to leave out read-only; the
+   * CLI never does, and a user of the agent pod is root on the node already.
+   */
+  static long viewAttributes() {
+    long attributes = LibC.MOUNT_ATTR_NOSUID | LibC.MOUNT_ATTR_NODEV;
+    return "1".equals(System.getenv("LAMBDA_CNTR_TOOLS_WRITABLE"))
+        ? attributes
+        : attributes | LibC.MOUNT_ATTR_RDONLY;
+  }
 
   /** A detached, read-only mount showing the tools root. */
   Fd detachedMount();

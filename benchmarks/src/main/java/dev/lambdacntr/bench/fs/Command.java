@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * A workload that is a shell command, timed by wall clock; {@code setup} and {@code teardown} are
- * untimed shell commands run before and after each run. {@code %DIR} and {@code %WORK} in them
- * stand for the directory under test and the shared work directory.
+ * A workload that is a shell command, timed by wall clock on its side; {@code setup} and {@code
+ * teardown} are untimed shell commands run natively before and after each run. {@code %DIR} and
+ * {@code %WORK} in them stand for the directory under test and the shared work directory.
  */
 record Command(
     String name,
@@ -45,11 +45,11 @@ record Command(
   }
 
   @Override
-  public double run(Path dir) throws Exception {
+  public double run(Side side) throws Exception {
     if (figure == null) {
-      return Shell.timed(dir, expand(script, dir));
+      return Shell.timed(side, expand(script, side.dir()));
     }
-    return figure.apply(Shell.sh(dir, expand(script, dir)));
+    return figure.apply(Shell.on(side, expand(script, side.dir())));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.lambdacntr.bench.fs;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +36,9 @@ record Fio(
     cmd.addAll(
         List.of(
             "fio",
-            "--name=" + name.replace(' ', '-'),
+            "--name=" + name.replaceAll("[^A-Za-z0-9]+", "-"),
             "--directory=" + dir,
-            "--filename_format=fio.$jobnum",
+            "--filename_format=fio." + jobs + "." + sizePerJob + ".$jobnum",
             "--rw=" + rwMode,
             "--bs=" + blockSize,
             "--size=" + sizePerJob,
@@ -56,16 +57,17 @@ record Fio(
 
   @Override
   public void prepare(Path dir) throws Exception {
-    // Lay the files out and read them once; the page cache stays warm for the later runs.
-    if (!java.nio.file.Files.exists(dir.resolve("fio." + (jobs - 1)))) {
+    // Lay the files out and read them once; the page cache stays warm for the later runs. Jobs of
+    // the same shape share their files.
+    if (!Files.exists(dir.resolve("fio." + jobs + "." + sizePerJob + "." + (jobs - 1)))) {
       Shell.run(dir, command(dir, "write", false));
       Shell.run(dir, command(dir, "read", false));
     }
   }
 
   @Override
-  public double run(Path dir) throws Exception {
-    String json = Shell.run(dir, command(dir, rw, true));
+  public double run(Side side) throws Exception {
+    String json = Shell.on(side, Shell.join(command(side.dir(), rw, true)));
     long bytesPerSecond = 0;
     Matcher m = BW.matcher(json);
     while (m.find()) {
@@ -74,8 +76,8 @@ record Fio(
     return bytesPerSecond / (1024.0 * 1024.0);
   }
 
-  /** Removes the files; called once after all runs. */
-  void remove(Path dir) throws Exception {
+  @Override
+  public void remove(Path dir) throws Exception {
     Shell.sh(dir, "rm -f fio.*");
   }
 }

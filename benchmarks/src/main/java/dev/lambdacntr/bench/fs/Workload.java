@@ -3,9 +3,9 @@ package dev.lambdacntr.bench.fs;
 import java.nio.file.Path;
 
 /**
- * One benchmark workload. {@link #prepare} runs untimed before every measured run (laying out
- * files, warming caches), {@link #run} is measured and returns its figure, {@link #cleanUp} runs
- * untimed after it.
+ * One benchmark workload. {@link #prepare} runs untimed and natively on the side's directory before
+ * every measured run (laying out files, warming caches), {@link #run} is measured on the side
+ * (natively or in a session) and returns its figure, {@link #cleanUp} runs untimed after it.
  */
 interface Workload {
   /** Short name for the table. */
@@ -20,12 +20,15 @@ interface Workload {
   /** The thesis's overhead for this kind of workload (cntrfs over native), or NaN. */
   double thesis();
 
-  /** The target overhead of the issue. */
+  /** The target overhead of the issue for cntrfs. */
   double target();
 
   default void prepare(Path dir) throws Exception {}
 
-  double run(Path dir) throws Exception;
+  double run(Side side) throws Exception;
 
   default void cleanUp(Path dir) throws Exception {}
+
+  /** Untimed, once after all runs on all sides (shared directories). */
+  default void remove(Path dir) throws Exception {}
 }
