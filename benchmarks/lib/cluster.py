@@ -11,6 +11,7 @@ cleanup); both are removed at the end, also on failure or interruption.
 
 import argparse
 import errno
+import fcntl
 import json
 import os
 import pty
@@ -18,8 +19,10 @@ import re
 import select
 import signal
 import statistics
+import struct
 import subprocess
 import sys
+import termios
 import time
 
 CACHE = os.environ.get("LAMBDA_CNTR_CACHE", "/var/cache/lambda-cntr")
@@ -72,6 +75,9 @@ class Session:
         self.start = time.monotonic()
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # child: stderr to the pipe, so phase lines stay apart from the screen
+            # A terminal of a usual size: a new pty is 0x0, and readline draws no prompt in 0
+            # columns once kubectl passes that size on.
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
             os.dup2(err_w, 2)
             os.close(err_r)
             os.execvpe(argv[0], argv, env)

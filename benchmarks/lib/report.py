@@ -41,6 +41,15 @@ def spread(values, fmt="{:.0f}"):
     return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
+def num(v):
+    """A figure with as many digits as it deserves, no exponent."""
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    if abs(v) >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3f}"
+
+
 def machine_section(ms):
     if not ms:
         return []
@@ -109,8 +118,8 @@ def chart_startup(s, order, path):
     colors = ["#777777" if k.startswith("kubectl exec") else "#1f77b4" if k.startswith("lambda")
               else "#d62728" for k in order]
     ax.barh(order, med, xerr=[lo, hi], color=colors, capsize=3)
-    for y, m in enumerate(med):
-        ax.text(m, y, f" {m:.0f}", va="center", fontsize=8)
+    for y, (m, k) in enumerate(zip(med, order)):
+        ax.text(max(s[k]), y, f"  {m:.0f} ms", va="center", fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("ms to the first byte of the prompt (median, min-max)")
     ax.set_title("Start-up latency: lambda-cntr vs kubectl debug / exec")
@@ -140,8 +149,9 @@ def fs_section(data, directory):
             if x["median"] is None:
                 cells.append("failed")
                 continue
-            fmt = "{:.3g}"
-            cell = f"{fmt.format(x['median'])} ({fmt.format(x['min'])}-{fmt.format(x['max'])})"
+            cell = num(x["median"])
+            if x["min"] != x["max"]:
+                cell += f" ({num(x['min'])}-{num(x['max'])})"
             failed = sum(1 for v in x["samples"] if v is None)
             if failed:
                 cell += f" [{failed} failed]"
