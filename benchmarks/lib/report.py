@@ -38,6 +38,8 @@ def machines(directory):
 
 
 def spread(values, fmt="{:.0f}"):
+    if min(values) == max(values):
+        return fmt.format(statistics.median(values))
     return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
@@ -106,6 +108,7 @@ def phase_table(phases):
         for idx, (_, _, message) in enumerate(first):
             at = [r["lines"][idx][0] for r in runs if len(r["lines"]) > idx]
             lines.append(f"| {statistics.median(at):.0f} | {normalise(message)} |")
+        lines.append(f"| {statistics.median([r['prompt_ms'] for r in runs]):.0f} | (the prompt) |")
         lines.append("")
     return lines
 
