@@ -3,13 +3,6 @@ package dev.lambdacntr.cli.exec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.EnumSet;
-import org.jline.terminal.Attributes;
-import org.jline.terminal.Attributes.ControlChar;
-import org.jline.terminal.Attributes.ControlFlag;
-import org.jline.terminal.Attributes.InputFlag;
-import org.jline.terminal.Attributes.LocalFlag;
-import org.jline.terminal.Attributes.OutputFlag;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -20,21 +13,23 @@ import org.jline.terminal.TerminalBuilder;
  */
 public final class TerminalSession {
 
+  private static final int STDIN = 0;
+
   private TerminalSession() {}
 
   /** Runs the session on the process's terminal; stdin must be a terminal. */
   public static ExecOutcome run(ExecStream stream, InputStream stdin) {
+    TerminalModes modes = TerminalModes.save(STDIN);
     Terminal terminal = openTerminal();
-    Attributes saved = terminal.getAttributes();
-    Thread restore = new Thread(() -> restore(terminal, saved), "lambda-cntr-restore-terminal");
+    Thread restore = new Thread(() -> restore(terminal, modes), "lambda-cntr-restore-terminal");
     Runtime.getRuntime().addShutdownHook(restore);
     try {
-      terminal.setAttributes(raw(saved));
+      modes.makeRaw();
       terminal.handle(Terminal.Signal.WINCH, signal -> sendSize(stream, terminal));
       sendSize(stream, terminal);
       return PipedSession.run(stream, stdin);
     } finally {
-      restore(terminal, saved);
+      restore(terminal, modes);
       try {
         Runtime.getRuntime().removeShutdownHook(restore);
       } catch (IllegalStateException e) {
@@ -56,32 +51,6 @@ public final class TerminalSession {
     }
   }
 
-  /** The terminal attributes of {@code cfmakeraw}: no echo, no line editing, no signals. */
-  static Attributes raw(Attributes original) {
-    Attributes raw = new Attributes(original);
-    raw.setInputFlags(
-        EnumSet.of(
-            InputFlag.IGNBRK,
-            InputFlag.BRKINT,
-            InputFlag.PARMRK,
-            InputFlag.ISTRIP,
-            InputFlag.INLCR,
-            InputFlag.IGNCR,
-            InputFlag.ICRNL,
-            InputFlag.IXON),
-        false);
-    raw.setOutputFlag(OutputFlag.OPOST, false);
-    raw.setLocalFlags(
-        EnumSet.of(
-            LocalFlag.ECHO, LocalFlag.ECHONL, LocalFlag.ICANON, LocalFlag.ISIG, LocalFlag.IEXTEN),
-        false);
-    raw.setControlFlags(EnumSet.of(ControlFlag.PARENB), false);
-    raw.setControlFlag(ControlFlag.CS8, true);
-    raw.setControlChar(ControlChar.VMIN, 1);
-    raw.setControlChar(ControlChar.VTIME, 0);
-    return raw;
-  }
-
   private static void sendSize(ExecStream stream, Terminal terminal) {
     try {
       stream.resize(terminal.getWidth(), terminal.getHeight());
@@ -90,11 +59,19 @@ public final class TerminalSession {
     }
   }
 
-  private static synchronized void restore(Terminal terminal, Attributes saved) {
+  /**
+   * Closes jline's terminal, which puts back its own copy of the modes (lossy: see {@link
+   * TerminalModes}), then the exact saved modes, last.
+   */
+  private static synchronized void restore(Terminal terminal, TerminalModes modes) {
     try {
-      terminal.setAttributes(saved);
       terminal.close();
     } catch (IOException | RuntimeException e) {
+      // best effort: the terminal may already be gone
+    }
+    try {
+      modes.restore();
+    } catch (RuntimeException e) {
       // best effort: the terminal may already be gone
     }
   }
