@@ -1,0 +1,100 @@
+package dev.lambdacntr.e2e;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.lambdacntr.cli.Version;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * What the end-to-end suite runs against, all from the environment, so that the same suite runs on
+ * the local test bed (scripts/test-all) and on any other cluster:
+ *
+ * <ul>
+ *   <li>{@code KUBECONFIG}: the cluster (required; its current context is used);
+ *   <li>{@code LAMBDA_CNTR_E2E_CLI}: the launcher to test (default: the build's {@code
+ *       cli/target/dist/bin/lambda-cntr});
+ *   <li>{@code LAMBDA_CNTR_E2E_DEBUG_IMAGE} (else {@code CNTR_IMAGE}), {@code
+ *       LAMBDA_CNTR_E2E_BUSYBOX_IMAGE}, {@code LAMBDA_CNTR_E2E_STATIC_IMAGE}: the images, by
+ *       default {@code ghcr.io/lambda-cntr/{debug,target-busybox,target-static}:VERSION}; the nodes
+ *       must be able to run them;
+ *   <li>{@code LAMBDA_CNTR_E2E_NODES}: two node names, comma-separated (default: the first two
+ *       schedulable Ready nodes);
+ *   <li>{@code SOCKET_PATH}: passed to the CLI as a user would set it (default: detected).
+ * </ul>
+ *
+ * Without a cluster the suite is skipped, unless {@code CI=true}: then it fails.
+ */
+record E2eSettings(
+    Path cli,
+    String debugImage,
+    String busyboxImage,
+    String staticImage,
+    List<String> nodes,
+    Map<String, String> cliEnvironment) {
+
+  private static final String REPOSITORY = "ghcr.io/lambda-cntr/";
+
+  /** Reads the environment; skips (or, with {@code CI=true}, fails) when there is no cluster. */
+  static E2eSettings fromEnvironment() {
+    Map<String, String> env = System.getenv();
+    if (variable(env, "KUBECONFIG").isEmpty()) {
+      unavailable("KUBECONFIG is not set: the end-to-end suite needs a cluster");
+    }
+    Path cli =
+        variable(env, "LAMBDA_CNTR_E2E_CLI")
+            .map(Path::of)
+            .orElseGet(() -> defaultDistribution(env).resolve("bin/lambda-cntr"));
+    if (!Files.isExecutable(cli)) {
+      fail("no lambda-cntr launcher at " + cli + ": build it (./mvnw -pl cli -am package)");
+    }
+    String version = Version.version();
+    String debugImage =
+        variable(env, "LAMBDA_CNTR_E2E_DEBUG_IMAGE")
+            .or(() -> variable(env, "CNTR_IMAGE"))
+            .orElse(REPOSITORY + "debug:" + version);
+    List<String> nodes =
+        variable(env, "LAMBDA_CNTR_E2E_NODES")
+            .map(v -> Arrays.stream(v.split(",")).map(String::strip).toList())
+            .orElse(List.of());
+    return new E2eSettings(
+        cli.toAbsolutePath(),
+        debugImage,
+        variable(env, "LAMBDA_CNTR_E2E_BUSYBOX_IMAGE")
+            .orElse(REPOSITORY + "target-busybox:" + version),
+        variable(env, "LAMBDA_CNTR_E2E_STATIC_IMAGE")
+            .orElse(REPOSITORY + "target-static:" + version),
+        nodes,
+        Map.of("CNTR_IMAGE", debugImage));
+  }
+
+  /**
+   * A prerequisite is missing: the test is skipped, or fails when {@code CI=true} (CI must never
+   * pass by skipping the end-to-end suite).
+   */
+  static void unavailable(String why) {
+    if ("true".equals(System.getenv("CI"))) {
+      fail("CI=true, so this end-to-end test may not be skipped: " + why);
+    }
+    Assumptions.abort(why);
+  }
+
+  private static Path defaultDistribution(Map<String, String> env) {
+    String property = System.getProperty("dist.dir");
+    if (property != null && !property.isBlank()) {
+      return Path.of(property);
+    }
+    return variable(env, "LAMBDA_CNTR_ROOT")
+        .map(root -> Path.of(root, "cli", "target", "dist"))
+        .orElse(Path.of("target", "dist"));
+  }
+
+  private static Optional<String> variable(Map<String, String> env, String name) {
+    return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+  }
+}
