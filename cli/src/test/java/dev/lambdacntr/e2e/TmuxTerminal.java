@@ -15,18 +15,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * A real terminal for the CLI: a tmux server of the test's own (its own socket name, no user
- * configuration) whose one pane runs a program on a pseudo terminal. The test types into it, reads
- * the screen, resizes the window, and kills the server (only its own) when done.
+ * A real terminal for the CLI: a tmux server of the test's own (its own socket in the test's
+ * directory, no user configuration) whose one pane runs a program on a pseudo terminal. The test
+ * types into it, reads the screen, resizes the window, and kills the server (only its own) and
+ * removes its socket when done.
  */
 final class TmuxTerminal implements AutoCloseable {
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final String TARGET = "e2e";
 
-  private final String socket;
+  private final Path socket;
 
-  private TmuxTerminal(String socket) {
+  private TmuxTerminal(Path socket) {
     this.socket = socket;
   }
 
@@ -40,7 +41,7 @@ final class TmuxTerminal implements AutoCloseable {
     }
     Path config = dir.resolve("tmux.conf");
     write(config, "set -g remain-on-exit on\nset -g history-limit 10000\nset -g status off\n");
-    String socket = "lcntr-e2e-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+    Path socket = dir.resolve("tmux-" + COUNTER.incrementAndGet() + ".sock");
     TmuxTerminal terminal = new TmuxTerminal(socket);
     terminal.tmux(
         "-f",
@@ -111,6 +112,11 @@ final class TmuxTerminal implements AutoCloseable {
   @Override
   public void close() {
     tmuxQuietly("kill-server");
+    try {
+      Files.deleteIfExists(socket);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove tmux socket " + socket, e);
+    }
   }
 
   private String tmux(String... args) {
@@ -128,7 +134,7 @@ final class TmuxTerminal implements AutoCloseable {
   private record Result(int status, String output) {}
 
   private Result runTmux(String... args) {
-    List<String> command = new ArrayList<>(List.of("tmux", "-L", socket));
+    List<String> command = new ArrayList<>(List.of("tmux", "-S", socket.toString()));
     command.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
