@@ -1,5 +1,5 @@
 # Obvious entry points; the scripts they call are the ones CI runs.
-.PHONY: test build deps format images cluster cluster-down smoke
+.PHONY: test build deps format images cluster cluster-down smoke e2e
 
 test:            ## every test: unit, runtime integration, cluster end-to-end (what .ci/run runs)
 	scripts/test-all
@@ -14,7 +14,7 @@ format:          ## rewrite sources with the project's formatter
 	./mvnw -B -ntp spotless:apply
 
 images:          ## the images, as OCI archives under /var/cache/lambda-cntr/images (debug needs the agent's dist)
-	images/build pause coredns target-busybox target-static demo-function
+	images/build pause coredns target-busybox target-static demo-function debug
 
 cluster:         ## bring up the local two-node Kubernetes (KUBECONFIG=/var/lib/lambda-cntr-testbed/kubeconfig)
 	testbed/up
@@ -24,3 +24,6 @@ cluster-down:    ## tear the local Kubernetes down, leaving nothing behind
 
 smoke:           ## the cluster smoke suite against the local Kubernetes (or KUBECONFIG)
 	testbed/smoke
+
+e2e:             ## the end-to-end suite against the cluster in KUBECONFIG (default: the local one)
+	scripts/e2e

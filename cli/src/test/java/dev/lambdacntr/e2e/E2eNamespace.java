@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,6 +22,12 @@ final class E2eNamespace implements AutoCloseable {
 
   /** The label on every namespace the suite creates: {@code kubectl delete ns -l ...}. */
   static final String LABEL = "lambda-cntr.dev/e2e";
+
+  /**
+   * The label naming the run ({@code LAMBDA_CNTR_E2E_RUN}, set by scripts/e2e), by which the script
+   * deletes what a killed test JVM could not.
+   */
+  static final String RUN_LABEL = "lambda-cntr.dev/e2e-run";
 
   private final KubernetesClient client;
   private final String name;
@@ -62,10 +69,16 @@ final class E2eNamespace implements AutoCloseable {
             .withNewMetadata()
             .withName(namespace)
             .addToLabels(LABEL, "true")
+            .addToLabels(runLabel())
             .endMetadata()
             .build();
     client.namespaces().resource(object).create();
     created.add(namespace);
+  }
+
+  private static Map<String, String> runLabel() {
+    String run = System.getenv("LAMBDA_CNTR_E2E_RUN");
+    return run == null || run.isBlank() ? Map.of() : Map.of(RUN_LABEL, run);
   }
 
   /**
