@@ -1,5 +1,8 @@
 # Obvious entry points; the scripts they call are the ones CI runs.
-.PHONY: test build deps format images cluster cluster-down smoke e2e
+.PHONY: demo test build deps format images cluster cluster-down smoke e2e
+
+demo:            ## fresh machine: deps, build, images, local Kubernetes, demo function, a shell in it
+	scripts/demo
 
 test:            ## every test: unit, runtime integration, cluster end-to-end (what .ci/run runs)
 	scripts/test-all
