@@ -18,9 +18,14 @@ import java.lang.invoke.VarHandle;
  * put back with {@code tcsetattr}. jline's {@code Attributes} cannot be used to restore: it
  * rebuilds {@code struct termios} from the flags it models and drops the rest, the line speed among
  * them (the terminal was left at "speed 0 baud"; jline issue #2170).
+ *
+ * <p>The modes are set through a descriptor of their own ({@code dup} of the one given): when the
+ * JDK closes {@code System.in}'s descriptor 0 (an interrupted read on its channel does), it puts
+ * {@code /dev/null} there, and a restore through 0 would fail with ENOTTY and leave the terminal
+ * raw. {@link #close} releases that descriptor.
  */
 @SuppressWarnings("restricted")
-public final class TerminalModes {
+public final class TerminalModes implements AutoCloseable {
 
   private static final int TCSANOW = 0;
   // More than struct termios takes on any Linux ABI (60 bytes with glibc on x86-64 and arm64).
@@ -39,6 +44,10 @@ public final class TerminalModes {
           ValueLayout.JAVA_INT,
           ValueLayout.JAVA_INT,
           ValueLayout.ADDRESS);
+  private static final MethodHandle DUP =
+      downcall("dup", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+  private static final MethodHandle CLOSE =
+      downcall("close", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
   private static final MethodHandle CFMAKERAW =
       LINKER.downcallHandle(
           LINKER.defaultLookup().find("cfmakeraw").orElseThrow(),
@@ -49,14 +58,17 @@ public final class TerminalModes {
           FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
   private final int fd;
+  private final int own;
   private final byte[] saved;
+  private boolean closed;
 
-  private TerminalModes(int fd, byte[] saved) {
+  private TerminalModes(int fd, int own, byte[] saved) {
     this.fd = fd;
+    this.own = own;
     this.saved = saved;
   }
 
-  /** Saves the modes of the terminal on {@code fd}. */
+  /** Saves the modes of the terminal on {@code fd}, and a descriptor of its own to set them. */
   public static TerminalModes save(int fd) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment termios = arena.allocate(TERMIOS_BYTES);
@@ -64,11 +76,15 @@ public final class TerminalModes {
       if ((int) TCGETATTR.invokeExact(state, fd, termios) != 0) {
         throw failure("read the modes of the terminal on fd " + fd + " (tcgetattr)", state);
       }
-      return new TerminalModes(fd, termios.toArray(ValueLayout.JAVA_BYTE));
+      int own = (int) DUP.invokeExact(state, fd);
+      if (own < 0) {
+        throw failure("duplicate the terminal's descriptor " + fd + " (dup)", state);
+      }
+      return new TerminalModes(fd, own, termios.toArray(ValueLayout.JAVA_BYTE));
     } catch (CntrException e) {
       throw e;
     } catch (Throwable e) {
-      throw new CntrException(ExitCode.INTERNAL, "cannot call tcgetattr: " + e, e);
+      throw new CntrException(ExitCode.INTERNAL, "cannot call tcgetattr or dup: " + e, e);
     }
   }
 
@@ -95,11 +111,27 @@ public final class TerminalModes {
     }
   }
 
-  private void set(Arena arena, MemorySegment termios, String what) {
+  /** Releases the descriptor the modes are set through; {@link #restore} first. */
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      try (Arena arena = Arena.ofConfined()) {
+        int _ = (int) CLOSE.invokeExact(arena.allocate(CALL_STATE), own);
+      } catch (Throwable e) {
+        // nothing to do: the process is about to end with its descriptors
+      }
+    }
+  }
+
+  private synchronized void set(Arena arena, MemorySegment termios, String what) {
+    if (closed) {
+      return;
+    }
     MemorySegment state = arena.allocate(CALL_STATE);
     int result;
     try {
-      result = (int) TCSETATTR.invokeExact(state, fd, TCSANOW, termios);
+      result = (int) TCSETATTR.invokeExact(state, own, TCSANOW, termios);
     } catch (Throwable e) {
       throw new CntrException(ExitCode.INTERNAL, "cannot " + what + ": " + e, e);
     }

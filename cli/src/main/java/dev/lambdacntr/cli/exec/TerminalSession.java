@@ -32,6 +32,7 @@ public final class TerminalSession {
       restore(terminal, modes);
       try {
         Runtime.getRuntime().removeShutdownHook(restore);
+        modes.close();
       } catch (IllegalStateException e) {
         // the JVM is already shutting down; the hook restores the terminal
       }

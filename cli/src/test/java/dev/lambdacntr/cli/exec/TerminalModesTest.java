@@ -75,6 +75,32 @@ class TerminalModesTest {
   }
 
   @Test
+  void restoreWorksAfterTheGivenDescriptorWasReplacedByDevNull() throws Throwable {
+    byte[] original = termios();
+    int stdinLike = (int) call("dup", int.class, pty);
+    assertThat(stdinLike).as("dup").isNotNegative();
+    int devNull = -1;
+    try (TerminalModes modes = TerminalModes.save(stdinLike)) {
+      modes.makeRaw();
+      assertThat(termios()).isNotEqualTo(original);
+
+      // What the JDK does when System.in's channel is closed: /dev/null onto the descriptor.
+      try (Arena arena = Arena.ofConfined()) {
+        devNull = (int) call("open", int.class, arena.allocateFrom("/dev/null"), O_RDWR);
+      }
+      assertThat((int) call("dup2", int.class, devNull, stdinLike)).isEqualTo(stdinLike);
+
+      modes.restore();
+      assertThat(termios()).as("the terminal's modes after restore").isEqualTo(original);
+    } finally {
+      call("close", int.class, stdinLike);
+      if (devNull >= 0) {
+        call("close", int.class, devNull);
+      }
+    }
+  }
+
+  @Test
   void aDescriptorThatIsNoTerminalIsAnErrorNamingTheCall() {
     assertThatThrownBy(() -> TerminalModes.save(-1))
         .isInstanceOf(CntrException.class)
