@@ -67,6 +67,17 @@ public final class Progress {
     }
   }
 
+  /** A fact the user asked for (a forwarded port, a debugger's address); silenced by {@code -q}. */
+  public synchronized void info(String message) {
+    if (level != Level.QUIET) {
+      err.println("lambda-cntr: " + message);
+    }
+  }
+
+  public boolean quiet() {
+    return level == Level.QUIET;
+  }
+
   /** Seconds since the CLI started. */
   public double elapsedSeconds() {
     return (System.nanoTime() - startNanos) / 1e9;

@@ -9,8 +9,6 @@ import dev.lambdacntr.cli.agent.RuntimeSocketDetector;
 import dev.lambdacntr.cli.exec.ExecOutcome;
 import dev.lambdacntr.cli.exec.ExecRequest;
 import dev.lambdacntr.cli.exec.ExecStream;
-import dev.lambdacntr.cli.exec.PipedSession;
-import dev.lambdacntr.cli.exec.TerminalSession;
 import dev.lambdacntr.cli.kube.ApiCall;
 import dev.lambdacntr.cli.kube.AuditEvents;
 import dev.lambdacntr.cli.kube.ClusterConnection;
@@ -59,6 +57,11 @@ public final class SessionRunner {
 
   /** Runs the session; returns the remote command's exit status. */
   public int run(SessionRequest request) {
+    return run(request, SessionCompanion.NONE);
+  }
+
+  /** Runs the session with {@code companion} alongside; returns the status to exit with. */
+  public int run(SessionRequest request, SessionCompanion companion) {
     long deadline = System.nanoTime() + request.timeout().toNanos();
     ExecutorService background =
         Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory());
@@ -102,13 +105,21 @@ public final class SessionRunner {
               + target.container()
               + " via agent "
               + agent.ref());
-      return exec(request, target, socket, agent, deadline);
+      companion.beforeExec(target);
+      int status;
+      try {
+        status = exec(request, target, socket, agent, deadline, companion);
+      } catch (CntrException e) {
+        throw companion.failed(target, e);
+      }
+      return companion.afterExec(target, status);
     } finally {
       background.shutdownNow();
     }
   }
 
-  private Optional<RuntimeSocket> runtimeSocket(SessionRequest request, Target target) {
+  /** The runtime socket for the target's node: the user's, else detected from the node. */
+  public Optional<RuntimeSocket> runtimeSocket(SessionRequest request, Target target) {
     Optional<Node> node = Optional.empty();
     if (request.socketOverride().isEmpty()) {
       try {
@@ -134,7 +145,8 @@ public final class SessionRunner {
     return socket;
   }
 
-  private void record(Target target, String who, SessionRequest request, AgentPod agent) {
+  /** Records the session as an event on the target pod; forbidden means no session. */
+  public void record(Target target, String who, SessionRequest request, AgentPod agent) {
     ApiCall create = new ApiCall("create", "events", target.namespace());
     try {
       errors.run(
@@ -170,7 +182,8 @@ public final class SessionRunner {
       Target target,
       Optional<RuntimeSocket> socket,
       AgentPod agent,
-      long deadline) {
+      long deadline,
+      SessionCompanion companion) {
     List<String> argv =
         AgentInvocation.forContainer(
                 target.containerId(),
@@ -191,17 +204,14 @@ public final class SessionRunner {
             client.getHttpClient(),
             client.getKubernetesSerialization(),
             exec.uri(client.getConfiguration().getMasterUrl()),
-            context.stdout(),
+            companion.stdout(context.stdout()),
             stderr,
             left,
             "agent pod " + agent.ref())) {
       if (!stream.canCloseStdin()) {
         progress.detail("the API server speaks only v4.channel.k8s.io: stdin's end cannot be sent");
       }
-      outcome =
-          request.rawTerminal()
-              ? TerminalSession.run(stream, context.stdin())
-              : PipedSession.run(stream, context.stdin());
+      outcome = companion.converse(stream, request.rawTerminal(), context.stdin());
     }
     return outcome
         .exitCode()

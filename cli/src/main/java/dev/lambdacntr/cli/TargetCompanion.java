@@ -1,0 +1,171 @@
+package dev.lambdacntr.cli;
+
+import dev.lambdacntr.cli.forward.PortForwarder;
+import dev.lambdacntr.cli.forward.PortMapping;
+import dev.lambdacntr.cli.kube.ClusterConnection;
+import dev.lambdacntr.cli.kube.Target;
+import dev.lambdacntr.cli.protect.PodMarksWriter;
+import dev.lambdacntr.cli.protect.ProtectionGuardian;
+import dev.lambdacntr.cli.protect.TargetProtection;
+import dev.lambdacntr.cli.watch.TargetWatch;
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The session's target, looked after while the session lives: its ports forwarded, its pod
+ * protected from scale-downs and evictions, and watched, so that a session that ends because the
+ * target went away says so (exit 77) instead of reporting a killed shell or a lost connection.
+ */
+class TargetCompanion implements SessionCompanion, AutoCloseable {
+
+  /**
+   * What to do alongside the session.
+   *
+   * @param forwards the ports to forward
+   * @param addresses the local addresses to listen on
+   * @param protect whether to protect the pod
+   * @param guardian how a guardian process would release the protection, if needed
+   * @param rawTerminal whether the local terminal is in raw mode (notices need CR LF)
+   */
+  record Plan(
+      List<PortMapping> forwards,
+      List<String> addresses,
+      boolean protect,
+      Optional<ProtectionGuardian.Spec> guardian,
+      boolean rawTerminal) {}
+
+  private final ClusterConnection connection;
+  private final PrintStream stderr;
+  private final Progress progress;
+  private final Plan plan;
+  private Optional<PortForwarder> forwarder = Optional.empty();
+  private Optional<TargetProtection> protection = Optional.empty();
+  private Optional<TargetWatch> watch = Optional.empty();
+
+  TargetCompanion(ClusterConnection connection, PrintStream stderr, Progress progress, Plan plan) {
+    this.connection = connection;
+    this.stderr = stderr;
+    this.progress = progress;
+    this.plan = plan;
+  }
+
+  @Override
+  public void beforeExec(Target target) {
+    String ref = target.namespace() + "/" + target.pod();
+    watch =
+        Optional.of(
+            TargetWatch.start(
+                connection.client(),
+                target.namespace(),
+                target.pod(),
+                target.container(),
+                target.containerId(),
+                reason -> notice(reason + ": the session ends when the container stops")));
+    if (plan.protect()) {
+      PodMarksWriter writer =
+          new PodMarksWriter(
+              connection.client(),
+              connection.errors(),
+              target.namespace(),
+              target.pod(),
+              target.podUid());
+      protection =
+          Optional.of(
+              TargetProtection.start(
+                  writer,
+                  "pod " + ref,
+                  message -> notice("warning: " + message),
+                  plan.guardian().map(g -> withTarget(g, target))));
+    }
+    if (!plan.forwards().isEmpty()) {
+      PortForwarder started =
+          PortForwarder.start(
+              connection.client(),
+              target.namespace(),
+              target.pod(),
+              plan.forwards(),
+              plan.addresses(),
+              message -> notice(message),
+              progress::detail);
+      forwarder = Optional.of(started);
+      for (PortForwarder.Listening l : started.listening()) {
+        progress.info("forwarding " + l.describe() + " in pod " + ref);
+      }
+    }
+  }
+
+  /** The local ports, once listening (for a debugger's connect hint). */
+  List<PortForwarder.Listening> listening() {
+    return forwarder.map(PortForwarder::listening).orElse(List.of());
+  }
+
+  private static ProtectionGuardian.Spec withTarget(ProtectionGuardian.Spec spec, Target target) {
+    return new ProtectionGuardian.Spec(
+        spec.cli(), spec.clusterArgs(), target.namespace(), target.pod(), target.podUid());
+  }
+
+  /** A line for the user on stderr, even in the middle of a raw terminal session. */
+  void notice(String message) {
+    if (progress.quiet()) {
+      return;
+    }
+    String line = "lambda-cntr: " + message;
+    synchronized (stderr) {
+      stderr.print(plan.rawTerminal() ? "\r\n" + line + "\r\n" : line + System.lineSeparator());
+      stderr.flush();
+    }
+  }
+
+  @Override
+  public int afterExec(Target target, int status) {
+    if (status >= 128) {
+      gone()
+          .ifPresent(
+              reason -> {
+                throw targetGone(reason);
+              });
+    }
+    return status;
+  }
+
+  @Override
+  public CntrException failed(Target target, CntrException failure) {
+    return gone().map(reason -> targetGone(reason, failure)).orElse(failure);
+  }
+
+  private Optional<String> gone() {
+    return watch.flatMap(TargetWatch::check);
+  }
+
+  private static CntrException targetGone(String reason) {
+    return new CntrException(ExitCode.TARGET_GONE, message(reason));
+  }
+
+  private static CntrException targetGone(String reason, Throwable cause) {
+    return new CntrException(ExitCode.TARGET_GONE, message(reason), cause);
+  }
+
+  private static String message(String reason) {
+    return "the session ended because its target went away: " + reason;
+  }
+
+  /** Stops forwarding and watching, and releases the protection (in that order). */
+  @Override
+  public void close() {
+    List<AutoCloseable> parts = new ArrayList<>();
+    forwarder.ifPresent(parts::add);
+    watch.ifPresent(parts::add);
+    protection.ifPresent(parts::add);
+    for (AutoCloseable part : parts) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        progress.warn("cleaning up after the session: " + e.getMessage());
+      }
+    }
+  }
+}
