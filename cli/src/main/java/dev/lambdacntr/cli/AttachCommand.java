@@ -52,4 +52,9 @@ final class AttachCommand extends SessionCommand {
   boolean wantsTty() {
     return session.tty || context.stdinIsTerminal().getAsBoolean();
   }
+
+  @Override
+  boolean protectsByDefault() {
+    return true;
+  }
 }

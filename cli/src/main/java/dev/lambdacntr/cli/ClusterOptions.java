@@ -1,10 +1,13 @@
 package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.agent.AgentNames;
+import dev.lambdacntr.cli.protect.ProtectionGuardian;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -59,6 +62,14 @@ public final class ClusterOptions {
       throw new CntrException(
           ExitCode.USAGE, "--timeout must be positive, not " + DurationConverter.format(timeout));
     }
+  }
+
+  /** How a guardian process reaches the same cluster as this run to release a protection. */
+  ProtectionGuardian.Spec guardian() {
+    List<String> args = new ArrayList<>();
+    kubeconfig.ifPresent(k -> args.addAll(List.of("--kubeconfig", k.toAbsolutePath().toString())));
+    context.ifPresent(c -> args.addAll(List.of("--context", c)));
+    return new ProtectionGuardian.Spec(ProtectionGuardian.Spec.thisJvm(), args, "", "", "");
   }
 
   Progress.Level level() {

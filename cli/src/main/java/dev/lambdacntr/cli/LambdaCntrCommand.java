@@ -23,7 +23,13 @@ public final class LambdaCntrCommand implements Runnable {
   /** The subcommands, in the order help lists them (added by {@link Cli}). */
   static final List<Class<?>> SUBCOMMANDS =
       List.of(
-          AttachCommand.class, ExecuteCommand.class, CleanupCommand.class, CompletionCommand.class);
+          AttachCommand.class,
+          ExecuteCommand.class,
+          DebugCommand.class,
+          PortForwardCommand.class,
+          CleanupCommand.class,
+          ReleaseProtectionCommand.class,
+          CompletionCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -39,12 +45,16 @@ public final class LambdaCntrCommand implements Runnable {
     if (args.length > 0 && args[0].equals("execute")) {
       return List.of(ExecuteCommand.class);
     }
+    if (args.length > 0 && args[0].equals(ReleaseProtectionCommand.NAME)) {
+      return List.of(ReleaseProtectionCommand.class);
+    }
     return SUBCOMMANDS;
   }
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing command: attach, execute or cleanup");
+    throw new ParameterException(
+        spec.commandLine(), "missing command: attach, execute, debug, port-forward or cleanup");
   }
 
   /** The exit status table printed at the end of {@code --help}. */

@@ -1,6 +1,8 @@
 package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.agent.RuntimeSocket;
+import dev.lambdacntr.cli.forward.PortForwarder;
+import dev.lambdacntr.cli.forward.PortMapping;
 import dev.lambdacntr.cli.kube.ClusterConnection;
 import dev.lambdacntr.cli.warm.DirectConfig;
 import dev.lambdacntr.cli.warm.Kubeconfig;
@@ -22,6 +24,8 @@ abstract class SessionCommand implements Callable<Integer> {
 
   @Mixin SessionOptions session;
 
+  @Mixin CompanionOptions companions;
+
   @Spec CommandSpec spec;
 
   SessionCommand(CliContext context) {
@@ -38,37 +42,73 @@ abstract class SessionCommand implements Callable<Integer> {
   /** Whether the remote side gets a terminal, given what stdin and stdout are. */
   abstract boolean wantsTty();
 
+  /** Whether the target is protected unless {@code --[no-]protect} says otherwise. */
+  abstract boolean protectsByDefault();
+
+  /** The ports to forward: {@code --port-forward}, plus what the command itself needs. */
+  List<PortMapping> forwards() {
+    return companions.forwards.mappings();
+  }
+
+  /** Called once the forwarded ports listen (a debugger's connect hint). */
+  void listening(List<PortForwarder.Listening> ports, Progress progress) {}
+
+  /** The runtime socket the user named (option or environment), if any. */
+  Optional<RuntimeSocket> socketOverride() {
+    return Optional.ofNullable(session.socketPath)
+        .map(
+            path ->
+                new RuntimeSocket(
+                    path,
+                    spec.commandLine().getParseResult().hasMatchedOption("--socket-path")
+                        ? "--socket-path"
+                        : "SOCKET_PATH"));
+  }
+
   @Override
   public Integer call() {
     cluster.validate();
     session.validate();
-    Optional<RuntimeSocket> socket =
-        Optional.ofNullable(session.socketPath)
-            .map(
-                path ->
-                    new RuntimeSocket(
-                        path,
-                        spec.commandLine().getParseResult().hasMatchedOption("--socket-path")
-                            ? "--socket-path"
-                            : "SOCKET_PATH"));
+    Optional<RuntimeSocket> socket = socketOverride();
     List<String> command = command();
     Progress progress = new Progress(context.stderr(), cluster.level(), context.startNanos());
     boolean tty = wantsTty();
-    Kubeconfig.Result direct = Kubeconfig.read(cluster.kubeconfig, cluster.context, context.env());
-    if (direct.connection().isPresent()) {
-      DirectConfig config = direct.connection().get();
-      SessionRequest request = request(config.namespace().orElse("default"), socket, command, tty);
-      OptionalInt status = WarmSession.run(config, request, context, progress);
-      if (status.isPresent()) {
-        return status.getAsInt();
+    boolean withCompanions = companions.protect(protectsByDefault()) || !forwards().isEmpty();
+    if (!withCompanions) {
+      // the warm path knows no companions: a session with forwards or protection takes the full one
+      Kubeconfig.Result direct =
+          Kubeconfig.read(cluster.kubeconfig, cluster.context, context.env());
+      if (direct.connection().isPresent()) {
+        DirectConfig config = direct.connection().get();
+        SessionRequest request =
+            request(config.namespace().orElse("default"), socket, command, tty);
+        OptionalInt status = WarmSession.run(config, request, context, progress);
+        if (status.isPresent()) {
+          return status.getAsInt();
+        }
+      } else {
+        progress.detail("warm path not taken (" + direct.unsupported() + "); using the full path");
       }
     } else {
-      progress.detail("warm path not taken (" + direct.unsupported() + "); using the full path");
+      progress.detail("forwards or protection: using the full path");
     }
+    boolean rawTerminal = tty && context.stdinIsTerminal().getAsBoolean();
     try (ClusterConnection connection =
-        ClusterConnection.open(cluster.kubeconfig, cluster.context, context.env())) {
+            ClusterConnection.open(cluster.kubeconfig, cluster.context, context.env());
+        TargetCompanion companion =
+            new TargetCompanion(
+                connection,
+                context.stderr(),
+                progress,
+                new TargetCompanion.Plan(
+                    forwards(),
+                    companions.forwards.addresses(),
+                    companions.protect(protectsByDefault()),
+                    Optional.of(cluster.guardian()),
+                    rawTerminal),
+                ports -> listening(ports, progress))) {
       SessionRequest request = request(connection.defaultNamespace(), socket, command, tty);
-      return new SessionRunner(connection, context, progress).run(request);
+      return new SessionRunner(connection, context, progress).run(request, companion);
     }
   }
 

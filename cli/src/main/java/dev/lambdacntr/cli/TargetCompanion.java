@@ -14,6 +14,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The session's target, looked after while the session lives: its ports forwarded, its pod
@@ -42,29 +44,50 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
   private final PrintStream stderr;
   private final Progress progress;
   private final Plan plan;
+  private final Consumer<List<PortForwarder.Listening>> onListening;
+  private final Thread shutdownHook = new Thread(this::close, "lambda-cntr-session-cleanup");
+  private boolean hooked;
   private Optional<PortForwarder> forwarder = Optional.empty();
   private Optional<TargetProtection> protection = Optional.empty();
   private Optional<TargetWatch> watch = Optional.empty();
 
-  TargetCompanion(ClusterConnection connection, PrintStream stderr, Progress progress, Plan plan) {
+  TargetCompanion(
+      ClusterConnection connection,
+      PrintStream stderr,
+      Progress progress,
+      Plan plan,
+      Consumer<List<PortForwarder.Listening>> onListening) {
     this.connection = connection;
     this.stderr = stderr;
     this.progress = progress;
     this.plan = plan;
+    this.onListening = onListening;
   }
 
   @Override
   public void beforeExec(Target target) {
+    // Ctrl-C or SIGTERM on a piped session: release the marks on the way out
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    hooked = true;
     String ref = target.namespace() + "/" + target.pod();
+    // a live watch only for long sessions that hold something; the rest ask at their end
+    boolean live = plan.protect() || !plan.forwards().isEmpty();
     watch =
         Optional.of(
-            TargetWatch.start(
-                connection.client(),
-                target.namespace(),
-                target.pod(),
-                target.container(),
-                target.containerId(),
-                reason -> notice(reason + ": the session ends when the container stops")));
+            live
+                ? TargetWatch.start(
+                    connection.client(),
+                    target.namespace(),
+                    target.pod(),
+                    target.container(),
+                    target.containerId(),
+                    reason -> notice(reason + ": the session ends when the container stops"))
+                : TargetWatch.onDemand(
+                    connection.client(),
+                    target.namespace(),
+                    target.pod(),
+                    target.container(),
+                    target.containerId()));
     if (plan.protect()) {
       PodMarksWriter writer =
           new PodMarksWriter(
@@ -95,7 +118,13 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
       for (PortForwarder.Listening l : started.listening()) {
         progress.info("forwarding " + l.describe() + " in pod " + ref);
       }
+      onListening.accept(started.listening());
     }
+  }
+
+  /** Completes with the reason when the target is seen going; empty before {@link #beforeExec}. */
+  Optional<CompletableFuture<String>> ending() {
+    return watch.map(TargetWatch::ending);
   }
 
   /** The local ports, once listening (for a debugger's connect hint). */
@@ -155,7 +184,15 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
 
   /** Stops forwarding and watching, and releases the protection (in that order). */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (hooked && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // shutting down: the hook is this call's twin and finds nothing left to do
+      }
+    }
+    hooked = false;
     List<AutoCloseable> parts = new ArrayList<>();
     forwarder.ifPresent(parts::add);
     watch.ifPresent(parts::add);
@@ -167,5 +204,8 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
         progress.warn("cleaning up after the session: " + e.getMessage());
       }
     }
+    forwarder = Optional.empty();
+    watch = Optional.empty();
+    protection = Optional.empty();
   }
 }

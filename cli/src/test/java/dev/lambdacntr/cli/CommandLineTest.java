@@ -151,7 +151,8 @@ class CommandLineTest {
     expectUsage(
         run("attach", "-s", "containerd.sock", "pod"),
         "lambda-cntr: runtime socket 'containerd.sock': need an absolute path to a socket inside a directory below /, such as /run/containerd/containerd.sock");
-    expectUsage(run(), "lambda-cntr: missing command: attach, execute or cleanup");
+    expectUsage(
+        run(), "lambda-cntr: missing command: attach, execute, debug, port-forward or cleanup");
     expectUsage(run("frobnicate"), "lambda-cntr: Unmatched argument at index 0: 'frobnicate'");
   }
 

@@ -78,6 +78,15 @@ public final class TargetWatch implements AutoCloseable {
     return w;
   }
 
+  /**
+   * A watch that only reads the pod when asked ({@link #check}): no request while the session runs,
+   * for sessions that need to know only at their end.
+   */
+  public static TargetWatch onDemand(
+      KubernetesClient client, String namespace, String pod, String container, String containerId) {
+    return new TargetWatch(client, namespace, pod, container, containerId);
+  }
+
   /** Completes with the reason when the target is seen going. */
   public CompletableFuture<String> ending() {
     return ending;
