@@ -106,6 +106,7 @@ final class CleanupCommand implements Callable<Integer> {
                 + namespace
                 + node.map(n -> " on node " + n).orElse(""));
       }
+      new ExpiredProtections(connection, progress).release();
       return 0;
     }
   }
