@@ -135,11 +135,23 @@ final class DebugCommand extends SessionCommand {
     return true;
   }
 
+  /**
+   * The gdb command line: the target's files are read through {@code /proc/PID/root} in the session
+   * (gdbserver's own way into the target's mount namespace needs CAP_SYS_ADMIN).
+   */
+  String gdbCommand(int local) {
+    return "gdb -ex 'set remote hostio-setfs-packet off' -ex 'set sysroot target:/proc/"
+        + pid
+        + "/root' -ex 'target remote localhost:"
+        + local
+        + "'";
+  }
+
   @Override
   void listening(List<PortForwarder.Listening> ports, Progress progress) {
     int local = ports.get(0).local();
     if (kind.gdbserver) {
-      progress.info("connect with: gdb -ex 'target remote localhost:" + local + "'");
+      progress.info("connect with: " + gdbCommand(local));
     } else {
       progress.info(
           "connect with a DAP client to localhost:"

@@ -77,8 +77,13 @@ class RemoteDebuggerIT {
       String hint =
           debug.awaitLine(
               "with the connect command", l -> l.contains("connect with:"), Duration.ofMinutes(3));
+      // the target's files are read through /proc/1/root in the session (see DebugCommand)
       assertThat(hint)
-          .isEqualTo("lambda-cntr: connect with: gdb -ex 'target remote localhost:" + port + "'");
+          .isEqualTo(
+              "lambda-cntr: connect with: gdb -ex 'set remote hostio-setfs-packet off'"
+                  + " -ex 'set sysroot target:/proc/1/root' -ex 'target remote localhost:"
+                  + port
+                  + "'");
       debug.awaitLine(
           "from gdbserver saying it listens",
           l -> l.contains("Listening on port 2345"),
@@ -91,6 +96,10 @@ class RemoteDebuggerIT {
                   "-nx",
                   "-ex",
                   "set pagination off",
+                  "-ex",
+                  "set remote hostio-setfs-packet off",
+                  "-ex",
+                  "set sysroot target:/proc/1/root",
                   "-ex",
                   "target remote localhost:" + port,
                   "-ex",

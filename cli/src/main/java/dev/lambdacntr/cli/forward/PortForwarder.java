@@ -138,7 +138,10 @@ public final class PortForwarder implements AutoCloseable {
       }
       port = server.getLocalPort();
       servers.add(server);
-      bound.add(address.getHostAddress());
+      bound.add(
+          address.getAddress().length == 16 && address.isLoopbackAddress()
+              ? "::1"
+              : address.getHostAddress());
       ServerSocket accepting = server;
       int remote = mapping.remote();
       Thread.ofVirtual().name("lambda-cntr-forward-" + port).start(() -> accept(accepting, remote));
