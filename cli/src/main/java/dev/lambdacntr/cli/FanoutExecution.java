@@ -233,14 +233,24 @@ final class FanoutExecution {
             template.fs(),
             false,
             false,
-            template.command(),
+            bounded(template.command(), plan.podTimeout()),
             template.agentNamespace());
     Deadline deadline = new Deadline();
+    // the remote timeout ends the command; the local one is the backstop for a session that hangs
     var timeout =
-        timer.schedule(deadline::expire, plan.podTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(
+            deadline::expire,
+            plan.podTimeout().plus(template.timeout()).plus(KILL_AFTER).toMillis(),
+            TimeUnit.MILLISECONDS);
+    long started = System.nanoTime();
     try {
       int status = new SessionRunner(connection, own, quiet(errStream)).run(request, deadline);
-      return deadline.expired() ? timedOut(item, plan) : FanoutResult.ran(item.label(), status);
+      boolean remoteTimeout =
+          (status == TIMED_OUT || status == 128 + 9)
+              && System.nanoTime() - started >= plan.podTimeout().toNanos();
+      return deadline.expired() || remoteTimeout
+          ? timedOut(item, plan)
+          : FanoutResult.ran(item.label(), status);
     } catch (CntrException e) {
       return deadline.expired()
           ? timedOut(item, plan)
@@ -254,6 +264,26 @@ final class FanoutExecution {
         // the shared streams report their own failures
       }
     }
+  }
+
+  /** coreutils' {@code timeout} status when it ended the command. */
+  private static final int TIMED_OUT = 124;
+
+  private static final Duration KILL_AFTER = Duration.ofSeconds(5);
+
+  /**
+   * The command under the debug image's {@code timeout}: the session's processes must end on the
+   * node itself, because a closed exec stream does not end a command that writes nothing.
+   */
+  static List<String> bounded(List<String> command, Duration limit) {
+    List<String> wrapped = new ArrayList<>();
+    wrapped.addAll(
+        List.of(
+            "timeout",
+            "--kill-after=" + KILL_AFTER.toSeconds() + "s",
+            String.format(java.util.Locale.ROOT, "%.3fs", limit.toMillis() / 1000.0)));
+    wrapped.addAll(command);
+    return wrapped;
   }
 
   private Progress quiet(PrintStream stderr) {

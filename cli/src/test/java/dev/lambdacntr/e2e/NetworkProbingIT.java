@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * ({@code lambda-cntr execute}): tcpdump captures a request sent to the target, ss shows the
  * target's own listening socket and process, and a Service is reached by its DNS name through the
  * cluster's CoreDNS with the target's resolv.conf. The target has no shell and none of these tools.
+ * (tcpdump runs with {@code -Z root}: the session's /etc/passwd is the target's, which has no
+ * {@code tcpdump} user to drop privileges to.)
  */
 class NetworkProbingIT {
 
@@ -92,7 +94,17 @@ class NetworkProbingIT {
                 List.of(),
                 List.of("web"),
                 List.of(
-                    "timeout", "90", "tcpdump", "-i", "any", "-n", "-l", "-A", "tcp port 8080")))) {
+                    "timeout",
+                    "90",
+                    "tcpdump",
+                    "-Z",
+                    "root",
+                    "-i",
+                    "any",
+                    "-n",
+                    "-l",
+                    "-A",
+                    "tcp port 8080")))) {
       capture.awaitLine(
           "from tcpdump saying it listens", l -> l.contains("listening on"), Duration.ofMinutes(3));
       String podIp = web.getStatus().getPodIP();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -116,8 +117,11 @@ class SelectorExecuteIT {
     assertThat(r.stderr()).as(r.toString()).contains("1 of 3 failed: fan-c (timed out after 8s)");
     assertThat(seconds).as("ended by the timeout, not by the sleep").isLessThan(60);
     // the timed-out command is gone from the target
-    String ps = cluster.exec(namespace.name(), "fan-c", "main", "ps");
-    assertThat(ps).doesNotContain("sleep 120");
+    TestCluster.eventually(
+        Duration.ofSeconds(30),
+        "the timed-out session's processes ended",
+        () -> !cluster.exec(namespace.name(), "fan-c", "main", "ps").contains("sleep 120"),
+        () -> cluster.exec(namespace.name(), "fan-c", "main", "ps"));
   }
 
   @Test
