@@ -230,7 +230,7 @@ class ServerlessProtectionIT {
             Object status = b.getAdditionalProperties().get("status");
             return status instanceof Map<?, ?> s
                 && Integer.valueOf(0).equals(s.get("disruptionsAllowed"))
-                && Integer.valueOf(1).equals(s.get("expectedPods"));
+                && Integer.valueOf(1).equals(s.get("currentHealthy"));
           },
           () -> String.valueOf(budget(attached)));
       assertThat(evict(attached)).as("status of an eviction of the attached pod").isEqualTo(429);
