@@ -151,7 +151,7 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
 
   @Override
   public int afterExec(Target target, int status) {
-    if (status >= 128) {
+    if (status >= 120) {
       gone()
           .ifPresent(
               reason -> {
