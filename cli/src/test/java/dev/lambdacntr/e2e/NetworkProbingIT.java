@@ -119,6 +119,30 @@ class NetworkProbingIT {
   }
 
   @Test
+  void portForwardCarriesLocalConnectionsIntoThePodUntilStopped() throws Exception {
+    try (RunningCli forward =
+        RunningCli.start(
+            lambdaCntr,
+            List.of("port-forward", "-n", namespace.name(), "--no-protect", "web", ":8080"))) {
+      String line =
+          forward.awaitLine(
+              "naming the local port", l -> l.contains(" -> 8080 in pod "), Duration.ofMinutes(1));
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("forwarding 127\\.0\\.0\\.1:(\\d+)").matcher(line);
+      assertThat(m.find()).as(line).isTrue();
+      int local = Integer.parseInt(m.group(1));
+      for (int i = 0; i < 3; i++) {
+        assertThat(httpGet("127.0.0.1", local, "/forwarded-" + i))
+            .startsWith("HTTP/1.1 200")
+            .contains("target-static");
+      }
+      forward.terminate();
+      forward.awaitExit(Duration.ofSeconds(30));
+      assertThat(forward.stderr()).doesNotContain("Exception");
+    }
+  }
+
+  @Test
   void ssShowsTheTargetsListeningSocketAndProcess() {
     LambdaCntr.Result r = lambdaCntr.execute("web", "ss", "-Hltnp");
     assertThat(r.exit()).as(r.toString()).isZero();
