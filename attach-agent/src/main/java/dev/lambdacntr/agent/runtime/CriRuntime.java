@@ -1,9 +1,10 @@
 package dev.lambdacntr.agent.runtime;
 
 import dev.lambdacntr.agent.runtime.wire.GrpcChannel;
-import dev.lambdacntr.agent.runtime.wire.Json;
 import dev.lambdacntr.agent.runtime.wire.Proto;
+import dev.lambdacntr.agent.runtime.wire.Wire;
 import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class CriRuntime implements PidSource {
       String key = Proto.field(entry.bytes(), 1).map(Proto.Field::string).orElse("");
       String value = Proto.field(entry.bytes(), 2).map(Proto.Field::string).orElse("");
       if (key.equals("info")) {
-        Optional<Object> pid = Json.path(Json.parse(value), "pid");
+        Optional<Object> pid = Json.path(Wire.json(value), "pid");
         if (pid.isPresent() && pid.get() instanceof Long p && p > 0) {
           return Lookup.found(p.intValue(), true);
         }

@@ -1,7 +1,8 @@
 package dev.lambdacntr.agent.runtime;
 
-import dev.lambdacntr.agent.runtime.wire.Json;
+import dev.lambdacntr.agent.runtime.wire.Wire;
 import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -63,7 +64,7 @@ public final class DockerEngine implements PidSource {
     if (status.length < 2 || !status[1].equals("200")) {
       return Lookup.missed("HTTP " + (status.length > 1 ? status[1] : "?") + ": " + body.strip());
     }
-    Object json = Json.parse(body);
+    Object json = Wire.json(body);
     Optional<Object> running = Json.path(json, "State", "Running");
     Optional<Object> pid = Json.path(json, "State", "Pid");
     if (!running.equals(Optional.of(Boolean.TRUE))) {

@@ -1,6 +1,7 @@
 package dev.lambdacntr.cli.warm;
 
 import dev.lambdacntr.cli.kube.ClosingHttpClientFactory;
+import dev.lambdacntr.protocol.Json;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;

@@ -1,5 +1,6 @@
 package dev.lambdacntr.cli.warm;
 
+import dev.lambdacntr.protocol.Json;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventSource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;

@@ -1,6 +1,7 @@
 package dev.lambdacntr.cli.warm;
 
 import dev.lambdacntr.cli.Environment;
+import dev.lambdacntr.protocol.Json;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.lambdacntr.cli.warm;
 
+import dev.lambdacntr.protocol.Json;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateRunning;

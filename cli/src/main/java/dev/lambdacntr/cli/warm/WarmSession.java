@@ -21,6 +21,7 @@ import dev.lambdacntr.cli.warm.DirectClient.Reply;
 import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.protocol.Json;
 import io.fabric8.kubernetes.api.model.Node;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.lambdacntr.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

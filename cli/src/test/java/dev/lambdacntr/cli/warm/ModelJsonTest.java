@@ -9,6 +9,7 @@ import dev.lambdacntr.cli.kube.AuditEvents;
 import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.cli.kube.TargetResolver;
 import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.Json;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;

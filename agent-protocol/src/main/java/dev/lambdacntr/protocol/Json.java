@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.protocol;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A small JSON reader and string quoter for the warm path's few API objects, so that a warm start
- * does not pay for initializing a data-binding library. Objects become {@link Map}s (in document
- * order), arrays {@link List}s, numbers {@link Long} or {@link Double}, plus {@link String}, {@link
- * Boolean} and {@code null}. Pure.
+ * A small JSON reader and string quoter, shared by the CLI's warm path (a few API objects, without
+ * the start-up cost of a data-binding library) and the agent (container runtimes' replies). Objects
+ * become {@link Map}s (in document order), arrays {@link List}s, numbers {@link Long} or {@link
+ * Double}, plus {@link String}, {@link Boolean} and {@code null}. Pure.
  */
 public final class Json {
 
@@ -58,23 +58,24 @@ public final class Json {
 
   /** The object at {@code path} below {@code root} (keys of nested objects), if every step is. */
   public static Optional<Map<String, Object>> object(Object root, String... path) {
-    return at(root, path).filter(Map.class::isInstance).map(Json::asMap);
+    return path(root, path).filter(Map.class::isInstance).map(Json::asMap);
   }
 
   /** The string at {@code path}, if there is one. */
   public static Optional<String> string(Object root, String... path) {
-    return at(root, path).filter(String.class::isInstance).map(String.class::cast);
+    return path(root, path).filter(String.class::isInstance).map(String.class::cast);
   }
 
   /** The array at {@code path}, else an empty list. */
   public static List<Object> array(Object root, String... path) {
-    return at(root, path)
+    return path(root, path)
         .filter(List.class::isInstance)
         .<List<Object>>map(Json::asList)
         .orElse(List.of());
   }
 
-  private static Optional<Object> at(Object root, String... path) {
+  /** The value at {@code path} below {@code root} (keys of nested objects), if every step is. */
+  public static Optional<Object> path(Object root, String... path) {
     Object node = root;
     for (String key : path) {
       if (!(node instanceof Map<?, ?> map)) {
@@ -86,12 +87,12 @@ public final class Json {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> asMap(Object o) {
+  public static Map<String, Object> asMap(Object o) {
     return (Map<String, Object>) o;
   }
 
   @SuppressWarnings("unchecked")
-  static List<Object> asList(Object o) {
+  public static List<Object> asList(Object o) {
     return (List<Object>) o;
   }
 
