@@ -1,6 +1,11 @@
 package dev.lambdacntr.cli;
 
+import dev.lambdacntr.cli.agent.AgentNames;
+import dev.lambdacntr.cli.agent.AgentPod;
 import dev.lambdacntr.cli.agent.RuntimeSocket;
+import dev.lambdacntr.cli.exec.ExecRequest;
+import dev.lambdacntr.cli.kube.Target;
+import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.FsBackend;
 import java.time.Duration;
 import java.util.List;
@@ -38,5 +43,24 @@ public record SessionRequest(
 
   public SessionRequest {
     command = List.copyOf(command);
+  }
+
+  /**
+   * The exec into {@code agent} that runs this session against {@code target} (the same on the warm
+   * and the full path); its command line is shown with {@code -v}.
+   */
+  public ExecRequest agentExec(
+      Target target, Optional<RuntimeSocket> socket, AgentPod agent, Progress progress) {
+    List<String> argv =
+        AgentInvocation.forContainer(
+                target.containerId(),
+                Optional.of(target.runtime()),
+                socket.map(RuntimeSocket::inPodPath),
+                fs,
+                tty,
+                command)
+            .toArgv();
+    progress.detail("agent command: " + String.join(" ", argv));
+    return new ExecRequest(agent.namespace(), agent.name(), AgentNames.CONTAINER, argv, tty);
   }
 }

@@ -1,6 +1,5 @@
 package dev.lambdacntr.cli;
 
-import dev.lambdacntr.cli.agent.AgentNames;
 import dev.lambdacntr.cli.agent.AgentPod;
 import dev.lambdacntr.cli.agent.AgentProvisioner;
 import dev.lambdacntr.cli.agent.AgentSpec;
@@ -184,18 +183,7 @@ public final class SessionRunner {
       AgentPod agent,
       long deadline,
       SessionCompanion companion) {
-    List<String> argv =
-        AgentInvocation.forContainer(
-                target.containerId(),
-                Optional.of(target.runtime()),
-                socket.map(RuntimeSocket::inPodPath),
-                request.fs(),
-                request.tty(),
-                request.command())
-            .toArgv();
-    progress.detail("agent command: " + String.join(" ", argv));
-    ExecRequest exec =
-        new ExecRequest(agent.namespace(), agent.name(), AgentNames.CONTAINER, argv, request.tty());
+    ExecRequest exec = request.agentExec(target, socket, agent, progress);
     Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
     PrintStream stderr = context.stderr();
     ExecOutcome outcome;

@@ -1,6 +1,7 @@
 package dev.lambdacntr.cli.kube;
 
 import dev.lambdacntr.cli.Environment;
+import dev.lambdacntr.cli.warm.Kubeconfig;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import io.fabric8.kubernetes.api.model.NamedContext;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -41,7 +41,7 @@ public final class ClusterConnection implements AutoCloseable {
    */
   public static ClusterConnection open(
       Optional<Path> kubeconfig, Optional<String> context, Environment env) {
-    List<Path> files = kubeconfigFiles(kubeconfig, env);
+    List<Path> files = Kubeconfig.files(kubeconfig, env);
     boolean inCluster = env.get("KUBERNETES_SERVICE_HOST").isPresent();
     List<Path> existing = files.stream().filter(Files::isRegularFile).toList();
     if (kubeconfig.isPresent() && existing.isEmpty()) {
@@ -118,24 +118,6 @@ public final class ClusterConnection implements AutoCloseable {
         System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previous);
       }
     }
-  }
-
-  private static List<Path> kubeconfigFiles(Optional<Path> kubeconfig, Environment env) {
-    if (kubeconfig.isPresent()) {
-      return List.of(kubeconfig.get());
-    }
-    Optional<String> variable = env.get("KUBECONFIG");
-    if (variable.isPresent()) {
-      List<Path> files = new ArrayList<>();
-      for (String part : variable.get().split(File.pathSeparator, -1)) {
-        if (!part.isBlank()) {
-          files.add(Path.of(part));
-        }
-      }
-      return files;
-    }
-    return List.of(
-        Path.of(env.get("HOME").orElse(System.getProperty("user.home")), ".kube", "config"));
   }
 
   public KubernetesClient client() {

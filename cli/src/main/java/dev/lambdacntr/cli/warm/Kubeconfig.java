@@ -161,7 +161,11 @@ public final class Kubeconfig {
     }
   }
 
-  private static List<Path> files(Optional<Path> kubeconfig, Environment env) {
+  /**
+   * The kubeconfig files to read, in kubectl's order: {@code --kubeconfig}, else {@code
+   * KUBECONFIG}'s list, else {@code ~/.kube/config}.
+   */
+  public static List<Path> files(Optional<Path> kubeconfig, Environment env) {
     if (kubeconfig.isPresent()) {
       return List.of(kubeconfig.get());
     }

@@ -28,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -187,18 +186,7 @@ public final class WarmSession {
 
   private int exec(
       SessionRequest request, Target target, Optional<RuntimeSocket> socket, AgentPod agent) {
-    List<String> argv =
-        AgentInvocation.forContainer(
-                target.containerId(),
-                Optional.of(target.runtime()),
-                socket.map(RuntimeSocket::inPodPath),
-                request.fs(),
-                request.tty(),
-                request.command())
-            .toArgv();
-    progress.detail("agent command: " + String.join(" ", argv));
-    ExecRequest exec =
-        new ExecRequest(agent.namespace(), agent.name(), AgentNames.CONTAINER, argv, request.tty());
+    ExecRequest exec = request.agentExec(target, socket, agent, progress);
     Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
     ExecOutcome outcome;
     try (ExecStream stream =
