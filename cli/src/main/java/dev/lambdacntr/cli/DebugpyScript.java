@@ -1,33 +1,49 @@
 package dev.lambdacntr.cli;
 
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * The session command behind {@code debug --debugpy}. debugpy attaches to a running interpreter by
- * injecting code with gdb, and that code imports debugpy by the path the injecting process found it
- * at. The target does not see the debug image's files, so the path given is one valid in both
- * views: {@code /proc/PID/root/...} of the session's own shell, which lives in the target's PID
- * namespace; the shell stays alive (sleeping) while the debugger is in use, so the path stays
- * valid. The gdb it injects with reads the target's files through {@code /proc/TARGET/root} (its
- * sysroot): gdb's own way, entering the target's mount namespace, needs CAP_SYS_ADMIN, which the
- * session, with the target's capabilities, does not have. debugpy's helper library needs libstdc++,
- * which a slim target may lack: the debug image's is loaded into the target first (RTLD_GLOBAL).
+ * The session command behind {@code debug --debugpy}: {@code debugpy-session.sh} beside this class,
+ * run by {@code sh -c}. It checks that the target is a Python interpreter and that gdb can call a
+ * function in a stopped process on this machine (a dry run in a helper process) before it touches
+ * the target; when either fails it exits with {@link ExitCode#DEBUGGER_REFUSED}, leaving the target
+ * as it was. The script's comments say why each step is there.
  */
 final class DebugpyScript {
 
-  private static final String SCRIPT =
-      "set -e; tools=/proc/$$/root; packages=$tools/usr/lib/python3/dist-packages;"
-          + " bin=/tmp/lambda-cntr-debugpy; mkdir -p $bin;"
-          + " printf '#!/bin/sh\\nexec /usr/bin/gdb -iex \"set sysroot /proc/%s/root\" -ex"
-          + " \"call (void*)dlopen(\\\\\"%s\\\\\", 258)\" \"$@\"\\n'"
-          + " \"$2\" \"$tools/usr/lib/x86_64-linux-gnu/libstdc++.so.6\" >$bin/gdb; chmod 755 $bin/gdb;"
-          + " PATH=$bin:$PATH PYTHONPATH=$packages python3 -m debugpy --listen \"$1\" --pid \"$2\";"
-          + " echo \"lambda-cntr: debugpy listens on $1 in process $2\";"
-          + " while :; do sleep 3600; done";
+  static final String RESOURCE = "debugpy-session.sh";
 
   private DebugpyScript() {}
 
   static List<String> command(String listen, int pid) {
-    return List.of("sh", "-c", SCRIPT, "lambda-cntr-debugpy", listen, Integer.toString(pid));
+    return List.of(
+        "sh",
+        "-c",
+        script(),
+        "lambda-cntr-debugpy",
+        listen,
+        Integer.toString(pid),
+        Integer.toString(ExitCode.DEBUGGER_REFUSED.code()));
+  }
+
+  static String script() {
+    try (InputStream in = DebugpyScript.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new CntrException(ExitCode.INTERNAL, "the CLI's jar has no " + RESOURCE);
+      }
+      // Full-line comments are left out: the script travels in the exec request's URL.
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(line -> !line.stripLeading().startsWith("#"))
+          .collect(Collectors.joining("\n", "", "\n"));
+    } catch (IOException e) {
+      throw new CntrException(ExitCode.INTERNAL, "cannot read " + RESOURCE + ": " + e.getMessage());
+    }
   }
 }

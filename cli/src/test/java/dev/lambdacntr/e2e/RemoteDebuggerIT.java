@@ -54,12 +54,23 @@ class RemoteDebuggerIT {
         namespace.name(), E2eNamespace.target(name, cluster.firstNode(), image));
   }
 
+  /**
+   * The target is unharmed: the same container (no restart), still ready, and its own output shows
+   * no error (a debugger that fails mid-call leaves the interrupted system call returning a
+   * kernel-internal errno, which the target reports and dies of).
+   */
   private void assertStillRunning(String name, Pod before) {
     Pod now = cluster.client().pods().inNamespace(namespace.name()).withName(name).get();
     assertThat(TestCluster.isReady(now)).as("target %s still ready", name).isTrue();
     assertThat(now.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
     assertThat(now.getStatus().getContainerStatuses().get(0).getContainerID())
         .isEqualTo(before.getStatus().getContainerStatuses().get(0).getContainerID());
+    String log = cluster.client().pods().inNamespace(namespace.name()).withName(name).getLog();
+    assertThat(log)
+        .as("the output of target %s", name)
+        .doesNotContainIgnoringCase("error")
+        .doesNotContain("Traceback")
+        .doesNotContain("Unknown error 514");
   }
 
   @Test
@@ -217,6 +228,21 @@ class RemoteDebuggerIT {
       debug.awaitExit(Duration.ofSeconds(60));
     }
     assertStillRunning("python", before);
+  }
+
+  @Test
+  void debugpyRefusesAProcessThatIsNotPythonAndLeavesItAlone() {
+    Pod before = target("not-python", UseCaseImages.gdbTarget());
+    LambdaCntr.Result r =
+        lambdaCntr.run(
+            new byte[0],
+            lambdaCntr.session("debug", List.of("--debugpy"), List.of("not-python"), List.of()));
+    assertThat(r.exit()).as(r.toString()).isEqualTo(80);
+    assertThat(r.stderr())
+        .as(r.toString())
+        .contains("lambda-cntr: debugpy: process 1 (/target-gdb) is not a Python interpreter")
+        .contains("process 1 was not touched");
+    assertStillRunning("not-python", before);
   }
 
   /** The line of the target's source marked "# breakpoint here". */
