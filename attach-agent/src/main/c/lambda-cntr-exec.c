@@ -49,9 +49,16 @@
 #include <unistd.h>
 #include <dirent.h>
 #include <grp.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 437
 #endif
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -275,6 +282,51 @@ static int exit_status_of(int wstatus) {
   return ST_INTERNAL;
 }
 
+/* Closes every descriptor above 2 but those in KEEP (-1 entries ignored). The guard and the leader
+   live in the target's PID namespace; whatever they hold open (the agent's files, directories,
+   sockets, namespaces) must not be there for the target to find. */
+static void keep_only(int *keep, int n) {
+  for (int i = 1; i < n; i++) /* insertion sort: a handful of entries */
+    for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+      int t = keep[j];
+      keep[j] = keep[j - 1];
+      keep[j - 1] = t;
+    }
+  unsigned int from = 3;
+  for (int i = 0; i < n; i++) {
+    if (keep[i] < (int)from) continue;
+    if ((unsigned int)keep[i] > from) syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0U);
+    from = (unsigned int)keep[i] + 1;
+  }
+  syscall(SYS_close_range, from, ~0U, 0U);
+}
+
+/* The session's terminal: a new pty of the target's own devpts instance. Never by the path
+   /dev/ptmx, which the target controls (a root target can put any device node, FIFO or link
+   there): /dev/pts is opened without following links and must be a devpts mount, and ptmx is
+   opened on that very mount and must be the ptmx device (5, 2). */
+static int open_terminal_master(void) {
+  struct open_how dir_how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                             .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+  int pts = (int)syscall(SYS_openat2, AT_FDCWD, "/dev/pts", &dir_how, sizeof dir_how);
+  if (pts < 0) die(ST_TERMINAL_FAILED, errno, "open the target's /dev/pts (as a directory, no links followed)");
+  struct statfs fs;
+  if (fstatfs(pts, &fs)) die(ST_TERMINAL_FAILED, errno, "inspect the target's /dev/pts");
+  if (fs.f_type != DEVPTS_SUPER_MAGIC)
+    die(ST_TERMINAL_FAILED, 0, "cannot open a terminal: the target's /dev/pts is not a devpts file system (type 0x%lx)",
+        (unsigned long)fs.f_type);
+  struct open_how how = {.flags = O_RDWR | O_NOCTTY | O_CLOEXEC,
+                         .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV};
+  int master = (int)syscall(SYS_openat2, pts, "ptmx", &how, sizeof how);
+  int err = errno;
+  close(pts);
+  if (master < 0) die(ST_TERMINAL_FAILED, err, "open a terminal in the target's /dev/pts/ptmx");
+  struct stat st;
+  if (fstat(master, &st) || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 || minor(st.st_rdev) != 2)
+    die(ST_TERMINAL_FAILED, 0, "cannot open a terminal: the target's /dev/pts/ptmx is not the ptmx device");
+  return master;
+}
+
 /* ---------------------------------------------------------------- the guard's cleanup */
 
 /* Signals every process whose chain of parents leads to us; returns how many there were. */
@@ -467,6 +519,7 @@ static void run_guard(const struct spec *s, int master, pid_t keeper_as_seen) {
   join_cgroups(s);
   if (s->userns_fd >= 0 && setns(s->userns_fd, CLONE_NEWUSER))
     die(ST_ENTER_FAILED, errno, "enter the target's user namespace");
+  if (s->userns_fd >= 0) close(s->userns_fd);
   adopt_credentials(s);
   /* after the credential change, which clears both */
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) die(ST_INTERNAL, errno, "become the session's sub-reaper");
@@ -522,6 +575,17 @@ static void run_keeper(const struct spec *s, int master, pid_t helper_as_seen) {
   if (s->pidns_fd >= 0 && setns(s->pidns_fd, CLONE_NEWPID)) die(ST_ENTER_FAILED, errno, "enter the target's PID namespace");
   if (s->timens_fd >= 0 && setns(s->timens_fd, CLONE_NEWTIME))
     die(ST_ENTER_FAILED, errno, "enter the target's time namespace");
+  /* From here on, children are in the target's PID namespace, where the target can see them: the
+     guard is given only what it uses (see keep_only). */
+  {
+    int keep[MAX_CGROUPS + 3];
+    int n = 0;
+    keep[n++] = master;
+    keep[n++] = report_fd;
+    keep[n++] = s->userns_fd;
+    for (int i = 0; i < s->ncgroups; i++) keep[n++] = s->cgroups[i].fd;
+    keep_only(keep, n);
+  }
 
   sigset_t handled;
   sigemptyset(&handled);
@@ -669,6 +733,11 @@ int main(int argc, char **argv) {
   /* Nothing the agent had open goes further than this process: every descriptor we were given is
      used here, in the keeper or in the guard, none by the session's program. */
   syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+  /* Not dumpable, and so not inherited: neither this process nor the keeper, the guard or the
+     leader before its exec can be ptraced, nor their /proc files (fd, root, cwd, exe, environ,
+     mem) opened, by the target, whose uid and capabilities the guard and the leader take. The
+     session's program is dumpable again after its exec, as any program of the target. */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) die(ST_INTERNAL, errno, "make the session helper non-dumpable");
   reset_signals();
   struct spec s;
   parse_args(&s, argc, argv);
@@ -678,8 +747,7 @@ int main(int argc, char **argv) {
 
   int master = -1;
   if (s.tty) {
-    master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0) die(ST_TERMINAL_FAILED, errno, "open a terminal in the target's /dev/ptmx");
+    master = open_terminal_master();
     int unlock = 0;
     if (ioctl(master, TIOCSPTLCK, &unlock)) die(ST_TERMINAL_FAILED, errno, "unlock the session's terminal");
     if (isatty(0)) copy_window_size(master);

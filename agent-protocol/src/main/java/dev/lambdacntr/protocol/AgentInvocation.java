@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * <pre>
  * lambda-cntr-agent attach (--pid PID | CONTAINER_ID) [--runtime NAME] [--socket-path PATH]
- *                          [--fs auto|mount|fuse] [--tools-root DIR] [--tty] [-- CMD [ARGS...]]
+ *                          [--fs auto|mount|fuse] [--tools-root DIR] [--tty] [--keep-env]
+ *                          [-- CMD [ARGS...]]
  * </pre>
  *
  * <p>An empty command means an interactive login shell.
@@ -23,6 +24,8 @@ import java.util.Optional;
  * @param fs the filesystem backend
  * @param toolsRoot the directory served as {@code /}, or empty for the agent's own root
  * @param tty whether stdin is a terminal the session should keep as its controlling terminal
+ * @param keepEnv whether the target's variables that would make the tools run the target's code
+ *     ({@code LD_PRELOAD}, {@code BASH_ENV}, ...) are kept as they are instead of renamed
  * @param command the program and its arguments, or empty for a login shell
  */
 public record AgentInvocation(
@@ -33,6 +36,7 @@ public record AgentInvocation(
     FsBackend fs,
     Optional<String> toolsRoot,
     boolean tty,
+    boolean keepEnv,
     List<String> command) {
 
   /** The agent program's name inside the debug image. */
@@ -63,6 +67,7 @@ public record AgentInvocation(
       Optional<String> socketPath,
       FsBackend fs,
       boolean tty,
+      boolean keepEnv,
       List<String> command) {
     return new AgentInvocation(
         Optional.empty(),
@@ -72,6 +77,7 @@ public record AgentInvocation(
         fs,
         Optional.empty(),
         tty,
+        keepEnv,
         command);
   }
 
@@ -87,6 +93,9 @@ public record AgentInvocation(
     toolsRoot.ifPresent(t -> addOption(argv, "--tools-root", t));
     if (tty) {
       argv.add("--tty");
+    }
+    if (keepEnv) {
+      argv.add("--keep-env");
     }
     containerId.ifPresent(argv::add);
     if (!command.isEmpty()) {
@@ -108,6 +117,7 @@ public record AgentInvocation(
     FsBackend fs = FsBackend.AUTO;
     Optional<String> toolsRoot = Optional.empty();
     boolean tty = false;
+    boolean keepEnv = false;
     List<String> command = List.of();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -125,6 +135,7 @@ public record AgentInvocation(
         case "--fs" -> fs = FsBackend.parse(valueOf(args, ++i, arg));
         case "--tools-root" -> toolsRoot = Optional.of(valueOf(args, ++i, arg));
         case "--tty" -> tty = true;
+        case "--keep-env" -> keepEnv = true;
         default -> {
           if (arg.startsWith("-")) {
             throw new CntrException(ExitCode.AGENT_USAGE, "unknown agent option '" + arg + "'");
@@ -138,7 +149,8 @@ public record AgentInvocation(
         }
       }
     }
-    return new AgentInvocation(pid, containerId, runtime, socketPath, fs, toolsRoot, tty, command);
+    return new AgentInvocation(
+        pid, containerId, runtime, socketPath, fs, toolsRoot, tty, keepEnv, command);
   }
 
   private static void addOption(List<String> argv, String name, String value) {

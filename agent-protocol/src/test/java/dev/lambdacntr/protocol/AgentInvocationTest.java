@@ -18,6 +18,7 @@ class AgentInvocationTest {
             Optional.of("/run/containerd/containerd.sock"),
             FsBackend.FUSE,
             true,
+            true,
             List.of("sh", "-c", "echo --pid"));
 
     List<String> argv = invocation.toArgv();
@@ -33,6 +34,7 @@ class AgentInvocationTest {
             "--fs",
             "fuse",
             "--tty",
+            "--keep-env",
             "4f1c2a",
             "--",
             "sh",
@@ -51,6 +53,7 @@ class AgentInvocationTest {
     assertThat(parsed.toolsRoot()).contains("/tools");
     assertThat(parsed.fs()).isEqualTo(FsBackend.AUTO);
     assertThat(parsed.tty()).isFalse();
+    assertThat(parsed.keepEnv()).isFalse();
     assertThat(parsed.command()).isEmpty();
   }
 

@@ -191,6 +191,7 @@ final class Attach {
         cgroups,
         snapshot,
         invocation.tty() || LibC.isatty(0) == 1,
+        invocation.keepEnv(),
         marker.map(SessionMarker::forHelper),
         tools.servedByAgent(),
         Optional.ofNullable(System.getenv("SHELL")),

@@ -197,6 +197,7 @@ final class ExecuteCommand extends SessionCommand {
               session.fs,
               false,
               false,
+              session.keepEnv,
               command,
               cluster.agentNamespace);
       return new FanoutExecution(connection, context, progress)

@@ -233,6 +233,7 @@ final class FanoutExecution {
             template.fs(),
             false,
             false,
+            template.keepEnv(),
             bounded(template.command(), plan.podTimeout()),
             template.agentNamespace());
     Deadline deadline = new Deadline();

@@ -125,6 +125,7 @@ abstract class SessionCommand implements Callable<Integer> {
         session.fs,
         tty,
         tty && context.stdinIsTerminal().getAsBoolean(),
+        session.keepEnv,
         command,
         cluster.agentNamespace);
   }

@@ -54,6 +54,14 @@ public final class SessionOptions {
   FsBackend fs = FsBackend.AUTO;
 
   @Option(
+      names = "--keep-env",
+      description =
+          "keep the target's variables that make the tools run the target's code (LD_PRELOAD,"
+              + " BASH_ENV, PROMPT_COMMAND, PYTHONPATH, ...) as they are; by default they are"
+              + " renamed TARGET_NAME")
+  boolean keepEnv;
+
+  @Option(
       names = {"-t", "--tty"},
       description = "allocate a terminal even when stdin is not one")
   boolean tty;

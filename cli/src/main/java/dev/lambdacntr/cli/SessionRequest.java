@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param fs the agent's filesystem backend
  * @param tty whether the remote side gets a terminal
  * @param rawTerminal whether the local terminal goes into raw mode (stdin is a terminal)
+ * @param keepEnv whether the agent keeps the target's tool-hijacking variables as they are
  * @param command the command for execute, empty for attach's login shell
  * @param agentNamespace the agent namespace
  */
@@ -38,6 +39,7 @@ public record SessionRequest(
     FsBackend fs,
     boolean tty,
     boolean rawTerminal,
+    boolean keepEnv,
     List<String> command,
     String agentNamespace) {
 
@@ -58,6 +60,7 @@ public record SessionRequest(
                 socket.map(RuntimeSocket::inPodPath),
                 fs,
                 tty,
+                keepEnv,
                 command)
             .toArgv();
     progress.detail("agent command: " + String.join(" ", argv));

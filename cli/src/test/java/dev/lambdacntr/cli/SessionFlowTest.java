@@ -98,6 +98,7 @@ class SessionFlowTest {
                     Optional.of("/run/lambda-cntr/runtime/containerd.sock"),
                     FsBackend.AUTO,
                     false,
+                    false,
                     List.of("exit", "3"))
                 .toArgv());
     List<Event> events = auditEvents();

@@ -165,8 +165,63 @@ class CrashIT {
         Thread.sleep(50);
       }
       assertThat(p.isAlive())
-          .as("I/O loop %s still running (state %s)", p.pid(), state(p.pid()))
+          .as("I/O loop %s still running (state %s); %s", p.pid(), state(p.pid()), where(p))
           .isFalse();
+    }
+  }
+
+  /** Where a hanging loop and its children wait in the kernel, and what holds /dev/fuse. */
+  private static String where(Process loop) {
+    StringBuilder out = new StringBuilder();
+    List<ProcessHandle> all = new ArrayList<>();
+    all.add(loop.toHandle());
+    loop.descendants().forEach(all::add);
+    for (ProcessHandle h : all) {
+      out.append("\n  ")
+          .append(h.pid())
+          .append(' ')
+          .append(h.info().commandLine().orElse("?"))
+          .append(" state ")
+          .append(state(h.pid()))
+          .append(" wchan ")
+          .append(read("/proc/" + h.pid() + "/wchan"))
+          .append(" stack:\n    ")
+          .append(read("/proc/" + h.pid() + "/stack").strip().replace("\n", "\n    "));
+    }
+    out.append("\n  holders of /dev/fuse:");
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+        try (var fds = Files.list(proc.resolve("fd"))) {
+          if (fds.anyMatch(fd -> readLink(fd).equals("/dev/fuse"))) {
+            out.append(' ')
+                .append(proc.getFileName())
+                .append(" (state ")
+                .append(state(Long.parseLong(proc.getFileName().toString())))
+                .append(')');
+          }
+        } catch (IOException | RuntimeException gone) {
+          // ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      out.append(" cannot list /proc: ").append(e);
+    }
+    return out.toString();
+  }
+
+  private static String read(String path) {
+    try {
+      return Files.readString(Path.of(path));
+    } catch (IOException e) {
+      return "(" + e.getMessage() + ")";
+    }
+  }
+
+  private static String readLink(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException e) {
+      return "";
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.function.Predicate;
  * @param cgroups the inheritable {@code cgroup.procs} fds
  * @param snapshot what the session adopts from the target
  * @param tty whether the session gets a terminal
+ * @param keepEnv whether the target's tool-hijacking variables are kept as they are
  * @param marker the session marker for the helper to remove
  * @param endWithParent whether the helper ends the session when the agent ends
  * @param toolsShell the tools image's {@code SHELL}
@@ -29,6 +30,7 @@ public record SessionPlan(
     List<SessionSpec.CgroupFd> cgroups,
     TargetSnapshot snapshot,
     boolean tty,
+    boolean keepEnv,
     Optional<SessionSpec.Marker> marker,
     boolean endWithParent,
     Optional<String> toolsShell,
@@ -72,6 +74,7 @@ public record SessionPlan(
         endWithParent,
         program,
         arguments,
-        SessionEnvironment.build(snapshot.environment(), shell, snapshot.uid(), terminal, tty));
+        SessionEnvironment.build(
+            snapshot.environment(), shell, snapshot.uid(), terminal, tty, keepEnv));
   }
 }

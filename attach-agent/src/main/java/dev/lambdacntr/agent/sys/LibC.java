@@ -34,6 +34,19 @@ public final class LibC {
   public static final long SYS_FSMOUNT = 432;
   public static final long SYS_PIDFD_OPEN = 434;
   public static final long SYS_MOUNT_SETATTR = 442;
+  public static final long SYS_OPENAT2 = 437;
+  public static final long SYS_STATX = 332;
+
+  public static final long RESOLVE_NO_XDEV = 0x01;
+  public static final long RESOLVE_NO_MAGICLINKS = 0x02;
+  public static final long RESOLVE_NO_SYMLINKS = 0x04;
+  public static final long RESOLVE_BENEATH = 0x08;
+  public static final long RESOLVE_IN_ROOT = 0x10;
+
+  public static final int STATX_TYPE = 1;
+  public static final int S_IFMT = 0xf000;
+  public static final int S_IFREG = 0x8000;
+  public static final int S_IFDIR = 0x4000;
 
   public static final int O_RDONLY = 0;
   public static final int O_WRONLY = 1;
@@ -75,6 +88,7 @@ public final class LibC {
   public static final long MOUNT_ATTR_RDONLY = 0x1;
   public static final long MOUNT_ATTR_NOSUID = 0x2;
   public static final long MOUNT_ATTR_NODEV = 0x4;
+  public static final long MOUNT_ATTR_NOEXEC = 0x8;
 
   public static final int MNT_DETACH = 2;
 
@@ -196,5 +210,15 @@ public final class LibC {
   public static long syscall(
       long number, int dfd, String path, int flags, Pointer attributes, long size) {
     return syscallLong(number, dfd, path, flags, attributes, size);
+  }
+
+  /** openat2(dfd, path, how, size). */
+  public static long syscall(long number, int dfd, String path, Pointer how, long size) {
+    return syscallLong(number, dfd, path, how, size);
+  }
+
+  /** statx(dfd, path, flags, mask, buffer). */
+  public static long syscall(long number, int dfd, String path, int flags, int mask, Pointer buf) {
+    return syscallLong(number, dfd, path, flags, mask, buf);
   }
 }

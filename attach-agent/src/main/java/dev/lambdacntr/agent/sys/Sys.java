@@ -104,6 +104,46 @@ public final class Sys {
     check(LibC.fchdir(dir.value()), code, what);
   }
 
+  /**
+   * openat2(dir, path, {flags, 0, resolve}): opens a path below {@code dir} under the given {@code
+   * RESOLVE_*} rules. Empty when it does not exist; any other failure is thrown.
+   */
+  public static java.util.Optional<Fd> openat2(
+      Fd dir, String path, int flags, long resolve, ExitCode code, String what) {
+    try (Memory how = new Memory(24)) {
+      how.clear();
+      how.setLong(0, flags & 0xffffffffL);
+      how.setLong(16, resolve);
+      long fd = LibC.syscall(LibC.SYS_OPENAT2, dir.value(), path, how, how.size());
+      if (fd < 0) {
+        int errno = Native.getLastError();
+        if (errno == Errno.ENOENT) {
+          return java.util.Optional.empty();
+        }
+        throw failure(code, what, errno);
+      }
+      return java.util.Optional.of(new Fd((int) fd));
+    }
+  }
+
+  /** The file type ({@code S_IF*} bits of the mode) of an open file, by statx. */
+  public static int fileType(Fd file, ExitCode code, String what) {
+    try (Memory statx = new Memory(256)) {
+      statx.clear();
+      check(
+          LibC.syscall(
+              LibC.SYS_STATX,
+              file.value(),
+              "",
+              LibC.AT_EMPTY_PATH | LibC.AT_SYMLINK_NOFOLLOW,
+              LibC.STATX_TYPE,
+              statx),
+          code,
+          what);
+      return statx.getShort(28) & LibC.S_IFMT;
+    }
+  }
+
   /** Sets and clears mount attributes ({@code MOUNT_ATTR_*}) of one mount, given by a mount fd. */
   public static void mountSetattr(Fd mount, long set, long clear, ExitCode code, String what) {
     try (Memory attributes = new Memory(32)) {

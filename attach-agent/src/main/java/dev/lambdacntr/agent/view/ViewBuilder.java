@@ -3,6 +3,7 @@ package dev.lambdacntr.agent.view;
 import dev.lambdacntr.agent.sys.Fd;
 import dev.lambdacntr.agent.sys.LibC;
 import dev.lambdacntr.agent.sys.Sys;
+import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,6 +18,13 @@ import java.util.Optional;
  * makes the tools root its root with the target's root below at {@code /var/lib/cntr}. The target's
  * own mount namespace is never changed: every mount happens in the copy, which is private (nothing
  * propagates back) and goes away with the session's last process.
+ *
+ * <p>Every path of the target is the target's to choose: the pieces are found with {@code
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)} from the target's root, so that no link leads
+ * out of it or through {@code /proc}; the trees must be directories reached without any link, the
+ * identity files regular files, bound with nosuid, nodev and noexec. A piece that is not what it
+ * should be is left out with a one-line warning, and the tools' own stays: a malformed target is
+ * still debuggable.
  */
 public final class ViewBuilder {
   private static final ExitCode FS = ExitCode.AGENT_FILESYSTEM_FAILED;
@@ -55,12 +63,13 @@ public final class ViewBuilder {
         "make the session's mounts private");
 
     List<Piece> pieces = new ArrayList<>();
-    try {
+    try (Fd targetRoot =
+        Sys.open("/", LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC, FS, "open " + target)) {
       for (String tree : CntrLayout.TARGET_TREES) {
-        clone(tree, true, target).ifPresent(pieces::add);
+        clone(targetRoot, tree, true, target).ifPresent(pieces::add);
       }
       for (String file : CntrLayout.IDENTITY_FILES) {
-        clone(file, false, target).ifPresent(pieces::add);
+        clone(targetRoot, file, false, target).ifPresent(pieces::add);
       }
 
       // The tools on top of the target's root, then swap: the target's root moves below.
@@ -99,9 +108,76 @@ public final class ViewBuilder {
     }
   }
 
-  /** Clones a path of the target (the thread's root is still the target's); empty if missing. */
-  private static Optional<Piece> clone(String path, boolean recursive, String target) {
-    return Sys.openTreeIfPresent(path, recursive, FS, "clone " + path + " of " + target)
-        .map(mount -> new Piece(mount, path));
+  /**
+   * Clones a tree (with its mounts) or a single file of the target; empty, with a warning, when it
+   * is missing or not what it should be.
+   */
+  private static Optional<Piece> clone(Fd root, String path, boolean tree, String target) {
+    long resolve =
+        LibC.RESOLVE_IN_ROOT | LibC.RESOLVE_NO_MAGICLINKS | (tree ? LibC.RESOLVE_NO_SYMLINKS : 0);
+    Optional<Fd> found;
+    try {
+      found =
+          Sys.openat2(
+              root,
+              path.substring(1),
+              LibC.O_PATH | LibC.O_CLOEXEC | (tree ? LibC.O_NOFOLLOW : 0),
+              resolve,
+              FS,
+              "open the target's " + path);
+    } catch (CntrException e) {
+      // ELOOP (a link where none may be), EXDEV (one out of the root), ...
+      warn(target, path, e.getMessage());
+      return Optional.empty();
+    }
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    try (Fd file = found.get()) {
+      int type = Sys.fileType(file, FS, "inspect the target's " + path);
+      int wanted = tree ? LibC.S_IFDIR : LibC.S_IFREG;
+      if (type != wanted) {
+        warn(target, path, "it is " + describe(type) + ", not " + describe(wanted));
+        return Optional.empty();
+      }
+      Fd mount = Sys.openTree(file.value(), "", tree, FS, "clone " + path + " of " + target);
+      if (!tree) {
+        try {
+          Sys.mountSetattr(
+              mount,
+              LibC.MOUNT_ATTR_NOSUID | LibC.MOUNT_ATTR_NODEV | LibC.MOUNT_ATTR_NOEXEC,
+              0,
+              FS,
+              "make the clone of the target's " + path + " nosuid, nodev, noexec");
+        } catch (CntrException e) {
+          mount.close();
+          throw e;
+        }
+      }
+      return Optional.of(new Piece(mount, path));
+    }
+  }
+
+  private static void warn(String target, String path, String why) {
+    System.err.println(
+        "lambda-cntr: warning: the view leaves out the "
+            + path
+            + " of "
+            + target
+            + " (the tools' own is used): "
+            + why);
+  }
+
+  private static String describe(int type) {
+    return switch (type) {
+      case LibC.S_IFREG -> "a regular file";
+      case LibC.S_IFDIR -> "a directory";
+      case 0xa000 -> "a symbolic link";
+      case 0x1000 -> "a FIFO";
+      case 0x2000 -> "a character device";
+      case 0x6000 -> "a block device";
+      case 0xc000 -> "a socket";
+      default -> "of type " + Integer.toOctalString(type);
+    };
   }
 }

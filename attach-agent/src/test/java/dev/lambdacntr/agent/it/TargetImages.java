@@ -78,6 +78,59 @@ public final class TargetImages {
             "--config.cmd=1000000"));
   }
 
+  public static final String HOSTILE = "ghcr.io/lambda-cntr/agent-it-hostile";
+
+  /** What the hostile image's real /etc/group holds, to recognise it wherever it shows up. */
+  public static final String HOSTILE_GROUP_MARKER = "hostile-group-4711";
+
+  /** The hostile image's environment: variables that would run its code in the tools. */
+  public static final List<String> HOSTILE_ENVIRONMENT =
+      List.of(
+          "LD_PRELOAD=/tmp/lambda-cntr-it-evil.so",
+          "PROMPT_COMMAND=echo hijacked-by-the-target",
+          "BASH_ENV=/var/lib/cntr/tmp/rc",
+          "PYTHONSTARTUP=/var/lib/cntr/tmp/startup.py");
+
+  /**
+   * Builds the hostile image: busybox with every applet, run as root (the runtime's default
+   * capabilities) with a poisoned environment. What else it attacks with, the target plants itself
+   * while it runs (see HostileTargetIT).
+   */
+  public static Path hostile(Path work) {
+    return build(
+        work,
+        "hostile",
+        rootfs -> {
+          Path bin = Files.createDirectories(rootfs.resolve("bin"));
+          Files.copy(
+              Path.of("/bin/busybox"), bin.resolve("busybox"), StandardCopyOption.REPLACE_EXISTING);
+          for (String applet : Commands.check("/bin/busybox", "--list").split("\\n")) {
+            if (!applet.isBlank() && !applet.equals("busybox")) {
+              Files.createSymbolicLink(bin.resolve(applet.strip()), Path.of("busybox"));
+            }
+          }
+          Path etc = Files.createDirectories(rootfs.resolve("etc"));
+          Files.writeString(etc.resolve("passwd"), HOSTILE_PASSWD);
+          Files.writeString(
+              etc.resolve("group"), "root:x:0:\n" + HOSTILE_GROUP_MARKER + ":x:4711:\n");
+          Files.writeString(etc.resolve("resolv-real"), "nameserver 10.251.0.53\n");
+          for (String dir : List.of("tmp", "proc", "dev", "sys", "root")) {
+            Files.createDirectories(rootfs.resolve(dir));
+          }
+        },
+        hostileConfig());
+  }
+
+  /** The hostile image's /etc/passwd. */
+  public static final String HOSTILE_PASSWD = "root:x:0:0:root:/root:/bin/sh\n";
+
+  private static List<String> hostileConfig() {
+    List<String> config = new ArrayList<>(List.of("--config.env=PATH=/bin"));
+    HOSTILE_ENVIRONMENT.forEach(e -> config.add("--config.env=" + e));
+    config.addAll(List.of("--config.cmd=/bin/sleep", "--config.cmd=1000000"));
+    return config;
+  }
+
   /** Builds the distroless-style image: just /target, a static binary that waits. */
   public static Path staticBinary(Path work) {
     Path binary = compileStaticTarget(work);

@@ -38,6 +38,7 @@ class SessionSpecTest {
         List.of(new SessionSpec.CgroupFd(7, "memory:/a")),
         snapshot,
         tty,
+        false,
         Optional.of(new SessionSpec.Marker(8, "4242")),
         false,
         Optional.of("/bin/zsh"),

@@ -1,0 +1,218 @@
+package dev.lambdacntr.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Sessions into a target that attacks them: root with the runtime's default capabilities, a
+ * poisoned environment and malformed identity files ({@link TargetImages#hostile}). The attacks run
+ * as the target's own processes ({@code ctr tasks exec}, the container's user, capabilities and
+ * namespaces), while a session is open; each test asserts from outside what they got. Both
+ * filesystem backends.
+ */
+@ExtendWith(TestBedExtension.class)
+class HostileTargetIT {
+  static TestBed bed;
+  static int hostile;
+  static int probes;
+
+  @BeforeAll
+  static void start(TestBed testBed) throws IOException {
+    bed = testBed;
+    Path work = Files.createDirectories(ContainerdHarness.STATE.resolve("images"));
+    bed.containerd.importImage(
+        TargetImages.hostile(work), ContainerdHarness.NAMESPACE, TargetImages.HOSTILE);
+    hostile =
+        bed.containerd.run(
+            "hostile", TargetImages.HOSTILE + ":" + TargetImages.TAG, new ArrayList<>());
+  }
+
+  /** Runs a shell script as a process of the hostile target. */
+  static Commands.Result asTheTarget(String script) {
+    return ContainerdHarness.ctr(
+        ContainerdHarness.NAMESPACE,
+        "tasks",
+        "exec",
+        "--exec-id=probe-" + ++probes,
+        "hostile",
+        "/bin/sh",
+        "-c",
+        script);
+  }
+
+  static List<String> attachArgs(String backend, String... command) {
+    List<String> args =
+        new ArrayList<>(List.of("--fs", backend, "--pid", Integer.toString(hostile), "--"));
+    args.addAll(List.of(command));
+    return args;
+  }
+
+  /**
+   * What the target can reach of every process in its PID namespace that is not its own: the
+   * executable, the descriptors (with where each leads), the root and the environment.
+   */
+  static final String HUNT =
+      """
+      me=$$
+      for d in /proc/[0-9]*; do
+        p=${d#/proc/}
+        [ "$p" = 1 ] || [ "$p" = "$me" ] && continue
+        grep -q "^PPid:[[:space:]]*$me\\$" $d/status 2>/dev/null && continue
+        comm=$(cat $d/comm 2>/dev/null) || continue
+        exe=$(readlink $d/exe 2>/dev/null) || exe=DENIED
+        if ls $d/fd/ >/dev/null 2>&1; then
+          fds=
+          for f in $d/fd/*; do
+            t=$(readlink $f 2>/dev/null) || t=DENIED
+            fds="$fds$t,"
+            [ -d $f/.. ] && ls $f/.. >/dev/null 2>&1 && fds="${fds}PARENT-OF-$t-LISTED,"
+          done
+        else
+          fds=DENIED
+        fi
+        ls $d/root/ >/dev/null 2>&1 && root=OPEN || root=DENIED
+        cat $d/environ >/dev/null 2>&1 && environ=OPEN || environ=DENIED
+        echo "PROC $p comm=$comm exe=$exe fds=$fds root=$root environ=$environ"
+      done
+      """;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void theSessionsOwnProcessesAreOutOfTheTargetsReach(String backend) {
+    try (Agent.Interactive session =
+        Agent.interactive(
+            attachArgs(backend, "/bin/sh", "-c", "echo session-ready; exec sleep 120"))) {
+      session.await("session-ready", Duration.ofSeconds(60));
+      Commands.Result hunt = asTheTarget(HUNT);
+      assertThat(hunt.exit()).as(hunt.err()).isZero();
+      List<String> procs = hunt.out().lines().filter(l -> l.startsWith("PROC ")).toList();
+
+      List<String> guard = procs.stream().filter(l -> l.contains("comm=lambda-cntr-exe")).toList();
+      assertThat(guard)
+          .as("the session's guard is in the target's PID namespace: %s", procs)
+          .hasSize(1);
+      assertThat(guard.get(0))
+          .as("the guard")
+          .contains("exe=DENIED", "fds=DENIED", "root=DENIED", "environ=DENIED");
+
+      // the user's program is the target's to see, as any of its own; it holds nothing of ours
+      List<String> program = procs.stream().filter(l -> l.contains("comm=sleep")).toList();
+      assertThat(program).as("the session's program: %s", procs).hasSize(1);
+      String fds = program.get(0).replaceAll(".* fds=(\\S*) root=.*", "$1");
+      assertThat(fds.split(","))
+          .as("descriptors of the session's program")
+          .allMatch(t -> t.matches("/dev/pts/[0-9]+|pipe:\\[[0-9]+\\]|/dev/null"));
+      assertThat(hunt.out()).doesNotContain("PARENT-OF").doesNotContain("lambda-cntr-exec");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void theTerminalComesFromTheTargetsDevptsWhateverItsDevPtmxIs(String backend) {
+    // a root target can put any device node at /dev/ptmx; here, the null device
+    Commands.Result plant = asTheTarget("rm -f /dev/ptmx && mknod /dev/ptmx c 1 3");
+    assertThat(plant.exit()).as(plant.err()).isZero();
+    try (Agent.Interactive session =
+        Agent.interactive(attachArgs(backend, "/bin/sh", "-c", "tty; echo terminal-ok"))) {
+      session.await("terminal-ok", Duration.ofSeconds(60));
+      assertThat(session.awaitExit(Duration.ofSeconds(30))).as(session.output()).isZero();
+      assertThat(session.output()).contains("/dev/pts/");
+      Commands.Result after = asTheTarget("stat -c '%F %t,%T' /dev/ptmx");
+      assertThat(after.out().strip()).isEqualTo("character special file 1,3");
+    } finally {
+      asTheTarget("rm -f /dev/ptmx; ln -s pts/ptmx /dev/ptmx");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void malformedIdentityFilesAreLeftOutAndTheSessionStillWorks(String backend) {
+    // /etc/passwd a directory, /etc/hosts a magic link through /proc, /etc/hostname a FIFO,
+    // /etc/resolv.conf a relative link climbing above the root (in the root: /etc/resolv-real)
+    Commands.Result plant =
+        asTheTarget(
+            "cd /etc && rm -f passwd hosts hostname resolv.conf && mkdir passwd"
+                + " && ln -s /proc/1/root/etc/group hosts && mkfifo hostname"
+                + " && ln -s ../../../../../etc/resolv-real resolv.conf");
+    assertThat(plant.exit()).as(plant.err()).isZero();
+    Commands.Result r;
+    try {
+      r = readIdentityFiles(backend);
+    } finally {
+      // by hand, from the host: the runtime reads /etc/passwd for every exec into the target
+      Path etc = Path.of("/proc", Integer.toString(hostile), "root", "etc");
+      Commands.check(
+          "sh",
+          "-c",
+          "cd "
+              + etc
+              + " && rmdir passwd && rm -f hosts hostname resolv.conf && touch hosts hostname"
+              + " resolv.conf");
+      writeFile(etc.resolve("passwd"), TargetImages.HOSTILE_PASSWD);
+    }
+    assertThat(r.exit()).as("exit; stderr: %s", r.err()).isZero();
+    String[] parts = r.out().split("---\n");
+    assertThat(parts[0]).as("the tools' /etc/passwd").startsWith("root:x:0:0:");
+    assertThat(parts[1])
+        .as("/etc/hosts: the target's is a magic link through /proc")
+        .doesNotContain(TargetImages.HOSTILE_GROUP_MARKER);
+    assertThat(parts[2]).as("/etc/hostname: the target's is a FIFO").contains("hostname-status=0");
+    assertThat(parts[3])
+        .as("/etc/resolv.conf: a link climbing above the root, resolved in the root")
+        .isEqualTo("nameserver 10.251.0.53\n");
+    assertThat(r.err())
+        .contains("leaves out the /etc/passwd of")
+        .contains("it is a directory, not a regular file")
+        .contains("leaves out the /etc/hosts of")
+        .contains("ELOOP")
+        .contains("leaves out the /etc/hostname of")
+        .contains("it is a FIFO");
+  }
+
+  private static void writeFile(Path file, String content) {
+    try {
+      Files.writeString(file, content);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Commands.Result readIdentityFiles(String backend) {
+    return Agent.attach(
+        attachArgs(
+            backend,
+            "/bin/sh",
+            "-c",
+            "head -n 1 /etc/passwd; echo ---; cat /etc/hosts; echo ---; timeout 5 cat"
+                + " /etc/hostname >/dev/null; echo hostname-status=$?; echo ---; cat"
+                + " /etc/resolv.conf"),
+        "");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void theTargetsEnvironmentDoesNotHijackTheTools(String backend) {
+    Commands.Result r = Agent.attach(attachArgs(backend, "/bin/sh", "-c", "env"), "");
+    assertThat(r.exit()).as("exit; stderr: %s", r.err()).isZero();
+    assertThat(r.err()).doesNotContain("LD_PRELOAD").doesNotContain("cannot be preloaded");
+    for (String entry : TargetImages.HOSTILE_ENVIRONMENT) {
+      assertThat(r.out().lines()).doesNotContain(entry).contains("TARGET_" + entry);
+    }
+
+    List<String> keep = new ArrayList<>(List.of("--keep-env"));
+    keep.addAll(attachArgs(backend, "/bin/sh", "-c", "env"));
+    Commands.Result kept = Agent.attach(keep, "");
+    assertThat(kept.out().lines()).containsAll(TargetImages.HOSTILE_ENVIRONMENT);
+    assertThat(kept.err()).contains("cannot be preloaded");
+  }
+}
