@@ -10,14 +10,16 @@ import java.util.Optional;
  *
  * <pre>
  * lambda-cntr-agent attach (--pid PID | CONTAINER_ID) [--runtime NAME] [--socket-path PATH]
- *                          [--fs auto|mount|fuse] [--tools-root DIR] [--tty] [--keep-env]
- *                          [-- CMD [ARGS...]]
+ *                          [--pod-uid UID] [--fs auto|mount|fuse] [--tools-root DIR] [--tty] [--keep-env]
+ *                          [--tmp-size SIZE] [-- CMD [ARGS...]]
  * </pre>
  *
  * <p>An empty command means an interactive login shell.
  *
  * @param pid the target's process ID on the agent's host, or empty to resolve {@code containerId}
  * @param containerId the runtime's container ID (without the {@code containerd://} prefix)
+ * @param podUid the UID of the pod the container belongs to: the agent enters only a process whose
+ *     cgroup path has both the pod UID and the container ID as components
  * @param runtime the runtime that owns the container ({@code containerd}, {@code cri-o}, {@code
  *     docker}), or empty when unknown
  * @param socketPath the runtime's API socket as seen by the agent, or empty to detect it
@@ -26,18 +28,25 @@ import java.util.Optional;
  * @param tty whether stdin is a terminal the session should keep as its controlling terminal
  * @param keepEnv whether the target's variables that would make the tools run the target's code
  *     ({@code LD_PRELOAD}, {@code BASH_ENV}, ...) are kept as they are instead of renamed
+ * @param tmpSize the size of the session's private {@code /tmp} and {@code /run} (tmpfs {@code
+ *     size=}: bytes with an optional k, m or g, or a percentage of memory)
  * @param command the program and its arguments, or empty for a login shell
  */
 public record AgentInvocation(
     Optional<Integer> pid,
     Optional<String> containerId,
+    Optional<String> podUid,
     Optional<String> runtime,
     Optional<String> socketPath,
     FsBackend fs,
     Optional<String> toolsRoot,
     boolean tty,
     boolean keepEnv,
+    String tmpSize,
     List<String> command) {
+
+  /** The size of the session's {@code /tmp} and {@code /run} unless the user says otherwise. */
+  public static final String DEFAULT_TMP_SIZE = "64m";
 
   /** The agent program's name inside the debug image. */
   public static final String PROGRAM = "lambda-cntr-agent";
@@ -57,27 +66,33 @@ public record AgentInvocation(
           }
         });
     containerId.ifPresent(AgentInvocation::requireContainerId);
+    podUid.ifPresent(AgentInvocation::requirePodUid);
+    requireTmpSize(tmpSize);
     command = List.copyOf(command);
   }
 
   /** An invocation for a container, the way the CLI calls the agent. */
   public static AgentInvocation forContainer(
       String containerId,
+      Optional<String> podUid,
       Optional<String> runtime,
       Optional<String> socketPath,
       FsBackend fs,
       boolean tty,
       boolean keepEnv,
+      String tmpSize,
       List<String> command) {
     return new AgentInvocation(
         Optional.empty(),
         Optional.of(containerId),
+        podUid,
         runtime,
         socketPath,
         fs,
         Optional.empty(),
         tty,
         keepEnv,
+        tmpSize,
         command);
   }
 
@@ -87,6 +102,7 @@ public record AgentInvocation(
     argv.add(PROGRAM);
     argv.add(ATTACH);
     pid.ifPresent(p -> addOption(argv, "--pid", Integer.toString(p)));
+    podUid.ifPresent(u -> addOption(argv, "--pod-uid", u));
     runtime.ifPresent(r -> addOption(argv, "--runtime", r));
     socketPath.ifPresent(s -> addOption(argv, "--socket-path", s));
     addOption(argv, "--fs", fs.flagValue());
@@ -96,6 +112,9 @@ public record AgentInvocation(
     }
     if (keepEnv) {
       argv.add("--keep-env");
+    }
+    if (!tmpSize.equals(DEFAULT_TMP_SIZE)) {
+      addOption(argv, "--tmp-size", tmpSize);
     }
     containerId.ifPresent(argv::add);
     if (!command.isEmpty()) {
@@ -112,12 +131,14 @@ public record AgentInvocation(
   public static AgentInvocation parse(List<String> args) {
     Optional<Integer> pid = Optional.empty();
     Optional<String> containerId = Optional.empty();
+    Optional<String> podUid = Optional.empty();
     Optional<String> runtime = Optional.empty();
     Optional<String> socketPath = Optional.empty();
     FsBackend fs = FsBackend.AUTO;
     Optional<String> toolsRoot = Optional.empty();
     boolean tty = false;
     boolean keepEnv = false;
+    String tmpSize = DEFAULT_TMP_SIZE;
     List<String> command = List.of();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -136,6 +157,8 @@ public record AgentInvocation(
         case "--tools-root" -> toolsRoot = Optional.of(valueOf(args, ++i, arg));
         case "--tty" -> tty = true;
         case "--keep-env" -> keepEnv = true;
+        case "--pod-uid" -> podUid = Optional.of(valueOf(args, ++i, arg));
+        case "--tmp-size" -> tmpSize = valueOf(args, ++i, arg);
         default -> {
           if (arg.startsWith("-")) {
             throw new CntrException(ExitCode.AGENT_USAGE, "unknown agent option '" + arg + "'");
@@ -150,7 +173,17 @@ public record AgentInvocation(
       }
     }
     return new AgentInvocation(
-        pid, containerId, runtime, socketPath, fs, toolsRoot, tty, keepEnv, command);
+        pid,
+        containerId,
+        podUid,
+        runtime,
+        socketPath,
+        fs,
+        toolsRoot,
+        tty,
+        keepEnv,
+        tmpSize,
+        command);
   }
 
   private static void addOption(List<String> argv, String name, String value) {
@@ -170,6 +203,25 @@ public record AgentInvocation(
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new CntrException(ExitCode.AGENT_USAGE, "--pid needs a number, not '" + value + "'", e);
+    }
+  }
+
+  private static void requirePodUid(String uid) {
+    if (!uid.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+      throw new CntrException(ExitCode.AGENT_USAGE, "not a pod UID: '" + uid + "'");
+    }
+  }
+
+  /** Whether a size is one tmpfs takes: bytes with an optional k, m or g, or 1-100%. */
+  public static boolean isTmpSize(String size) {
+    return size.matches("[1-9][0-9]{0,12}[kmgKMG]?|(100|[1-9][0-9]?)%");
+  }
+
+  private static void requireTmpSize(String size) {
+    if (!isTmpSize(size)) {
+      throw new CntrException(
+          ExitCode.AGENT_USAGE,
+          "--tmp-size: not a size: '" + size + "' (bytes with k, m or g, or a percentage)");
     }
   }
 

@@ -14,11 +14,13 @@ class AgentInvocationTest {
     AgentInvocation invocation =
         AgentInvocation.forContainer(
             "4f1c2a",
+            Optional.of("9b3f6a2e-1c4d-4e8f-a0b2-c3d4e5f6a7b8"),
             Optional.of("containerd"),
             Optional.of("/run/containerd/containerd.sock"),
             FsBackend.FUSE,
             true,
             true,
+            "128m",
             List.of("sh", "-c", "echo --pid"));
 
     List<String> argv = invocation.toArgv();
@@ -27,6 +29,8 @@ class AgentInvocationTest {
         .containsExactly(
             "lambda-cntr-agent",
             "attach",
+            "--pod-uid",
+            "9b3f6a2e-1c4d-4e8f-a0b2-c3d4e5f6a7b8",
             "--runtime",
             "containerd",
             "--socket-path",
@@ -35,6 +39,8 @@ class AgentInvocationTest {
             "fuse",
             "--tty",
             "--keep-env",
+            "--tmp-size",
+            "128m",
             "4f1c2a",
             "--",
             "sh",
@@ -87,5 +93,19 @@ class AgentInvocationTest {
     assertThatThrownBy(() -> AgentInvocation.parse(List.of("--pid", "0")))
         .isInstanceOfSatisfying(
             CntrException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.AGENT_USAGE));
+  }
+
+  @Test
+  void rejectsABadPodUidOrTmpSize() {
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("--pod-uid", "../x", "abc")))
+        .isInstanceOf(CntrException.class)
+        .hasMessageContaining("not a pod UID: '../x'");
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("--tmp-size", "64m,exec", "abc")))
+        .isInstanceOf(CntrException.class)
+        .hasMessageContaining("--tmp-size: not a size: '64m,exec'");
+    assertThat(AgentInvocation.isTmpSize("64m")).isTrue();
+    assertThat(AgentInvocation.isTmpSize("25%")).isTrue();
+    assertThat(AgentInvocation.isTmpSize("0")).isFalse();
+    assertThat(AgentInvocation.isTmpSize("101%")).isFalse();
   }
 }

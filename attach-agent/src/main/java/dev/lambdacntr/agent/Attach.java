@@ -62,7 +62,15 @@ final class Attach {
       // a class rather than a lambda: its call site would be linked only here, never in the AOT
       // training run, and linking a lambda costs milliseconds
       return onEnteringThread(
-          new Entry(target, namespaces, toolsMount, plan, invocation.command(), tools, helper));
+          new Entry(
+              target,
+              namespaces,
+              toolsMount,
+              plan,
+              invocation.command(),
+              invocation.tmpSize(),
+              tools,
+              helper));
     } finally {
       // with the mount backend the JVM never gets here: the helper removes the marker at the end
       marker.ifPresent(SessionMarker::close);
@@ -80,10 +88,11 @@ final class Attach {
       Fd toolsMount,
       SessionPlan plan,
       List<String> command,
+      String tmpSize,
       ToolsRoot tools,
       SessionHelper helper) {
     ViewBuilder.enter(
-        namespaces.get(Namespace.MOUNT).orElseThrow(), toolsMount, target.description());
+        namespaces.get(Namespace.MOUNT).orElseThrow(), toolsMount, target.description(), tmpSize);
     Trace.step("view built");
     for (Namespace kind : List.of(Namespace.UTS, Namespace.IPC, Namespace.NET, Namespace.CGROUP)) {
       Optional<Fd> ns = namespaces.get(kind);
@@ -224,12 +233,13 @@ final class Attach {
       Fd toolsMount,
       SessionPlan plan,
       List<String> command,
+      String tmpSize,
       ToolsRoot tools,
       SessionHelper helper)
       implements EnteringStep {
     @Override
     public int run() {
-      return enterAndStart(target, namespaces, toolsMount, plan, command, tools, helper);
+      return enterAndStart(target, namespaces, toolsMount, plan, command, tmpSize, tools, helper);
     }
   }
 

@@ -198,6 +198,7 @@ final class ExecuteCommand extends SessionCommand {
               false,
               false,
               session.keepEnv,
+              session.tmpSize(),
               command,
               cluster.agentNamespace);
       return new FanoutExecution(connection, context, progress)

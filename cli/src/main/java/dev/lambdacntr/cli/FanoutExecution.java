@@ -234,6 +234,7 @@ final class FanoutExecution {
             false,
             false,
             template.keepEnv(),
+            template.tmpSize(),
             bounded(template.command(), plan.podTimeout()),
             template.agentNamespace());
     Deadline deadline = new Deadline();

@@ -126,6 +126,7 @@ abstract class SessionCommand implements Callable<Integer> {
         tty,
         tty && context.stdinIsTerminal().getAsBoolean(),
         session.keepEnv,
+        session.tmpSize(),
         command,
         cluster.agentNamespace);
   }

@@ -1,5 +1,6 @@
 package dev.lambdacntr.cli;
 
+import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.protocol.FsBackend;
@@ -60,6 +61,26 @@ public final class SessionOptions {
               + " BASH_ENV, PROMPT_COMMAND, PYTHONPATH, ...) as they are; by default they are"
               + " renamed TARGET_NAME")
   boolean keepEnv;
+
+  @Option(
+      names = "--tmp-size",
+      paramLabel = "SIZE",
+      defaultValue = AgentInvocation.DEFAULT_TMP_SIZE,
+      description =
+          "the size of the session's private /tmp and /run (default: ${DEFAULT-VALUE}; bytes with"
+              + " k, m or g, or a percentage of memory): a runaway tool gets ENOSPC, not the"
+              + " target's memory")
+  String tmpSize = AgentInvocation.DEFAULT_TMP_SIZE;
+
+  /** {@code --tmp-size}, checked. */
+  String tmpSize() {
+    if (!AgentInvocation.isTmpSize(tmpSize)) {
+      throw new CntrException(
+          ExitCode.USAGE,
+          "--tmp-size: not a size: '" + tmpSize + "' (bytes with k, m or g, or a percentage)");
+    }
+    return tmpSize;
+  }
 
   @Option(
       names = {"-t", "--tty"},

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param tty whether the remote side gets a terminal
  * @param rawTerminal whether the local terminal goes into raw mode (stdin is a terminal)
  * @param keepEnv whether the agent keeps the target's tool-hijacking variables as they are
+ * @param tmpSize the size of the session's private /tmp and /run
  * @param command the command for execute, empty for attach's login shell
  * @param agentNamespace the agent namespace
  */
@@ -40,6 +41,7 @@ public record SessionRequest(
     boolean tty,
     boolean rawTerminal,
     boolean keepEnv,
+    String tmpSize,
     List<String> command,
     String agentNamespace) {
 
@@ -56,11 +58,13 @@ public record SessionRequest(
     List<String> argv =
         AgentInvocation.forContainer(
                 target.containerId(),
+                Optional.of(target.podUid()),
                 Optional.of(target.runtime()),
                 socket.map(RuntimeSocket::inPodPath),
                 fs,
                 tty,
                 keepEnv,
+                tmpSize,
                 command)
             .toArgv();
     progress.detail("agent command: " + String.join(" ", argv));

@@ -42,12 +42,14 @@ class SessionFlowTest {
   @TempDir Path dir;
   MockCluster cluster;
   Map<String, String> env;
+  String demoPodUid;
 
   @BeforeEach
   void start() throws IOException {
     cluster = new MockCluster();
     cluster.addNode("node-1");
-    cluster.addRunningPod("default", "demo-7d9f", "node-1", "app");
+    demoPodUid =
+        cluster.addRunningPod("default", "demo-7d9f", "node-1", "app").getMetadata().getUid();
     Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"), Optional.empty());
     env = Map.of("KUBECONFIG", kubeconfig.toString(), "HOME", dir.toString());
   }
@@ -94,11 +96,13 @@ class SessionFlowTest {
         .containsExactly(
             AgentInvocation.forContainer(
                     MockCluster.containerId(0),
+                    Optional.of(demoPodUid),
                     Optional.of("containerd"),
                     Optional.of("/run/lambda-cntr/runtime/containerd.sock"),
                     FsBackend.AUTO,
                     false,
                     false,
+                    AgentInvocation.DEFAULT_TMP_SIZE,
                     List.of("exit", "3"))
                 .toArgv());
     List<Event> events = auditEvents();

@@ -1,5 +1,6 @@
 package dev.lambdacntr.agent.runtime;
 
+import dev.lambdacntr.agent.target.CgroupMembership;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -40,7 +41,7 @@ public final class CgroupScan implements PidSource {
 
   @Override
   public Lookup find(String containerId) {
-    Pattern pattern = namePattern(containerId);
+    Pattern pattern = CgroupMembership.containerPattern(containerId);
     Map<Integer, Member> members = new HashMap<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
       for (Path entry : entries) {
@@ -49,7 +50,7 @@ public final class CgroupScan implements PidSource {
           continue;
         }
         String cgroups = readOrEmpty(entry.resolve("cgroup"));
-        if (cgroups.isEmpty() || !mentions(cgroups, pattern)) {
+        if (cgroups.isEmpty() || !CgroupMembership.mentions(cgroups, pattern)) {
           continue;
         }
         member(entry).ifPresent(m -> members.put(m.pid(), m));
@@ -62,21 +63,6 @@ public final class CgroupScan implements PidSource {
         .min(java.util.Comparator.comparingLong(Member::startTime).thenComparingInt(Member::pid))
         .map(m -> Lookup.found(m.pid(), false))
         .orElseGet(() -> Lookup.missed("no process in a cgroup named after '" + containerId + "'"));
-  }
-
-  /** The ID as a whole component of a cgroup path, allowing the runtimes' prefixes and suffixes. */
-  static Pattern namePattern(String containerId) {
-    return Pattern.compile("(?:^|[/\\-:_.])" + Pattern.quote(containerId) + "(?:$|[/.])");
-  }
-
-  static boolean mentions(String procCgroup, Pattern pattern) {
-    for (String line : procCgroup.split("\n")) {
-      int second = line.indexOf(':', line.indexOf(':') + 1);
-      if (second >= 0 && pattern.matcher(line.substring(second + 1)).find()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static Optional<Member> member(Path entry) {

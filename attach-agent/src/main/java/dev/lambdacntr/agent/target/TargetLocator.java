@@ -36,7 +36,7 @@ public final class TargetLocator {
   /** The target of an invocation, alive and pinned. */
   public static TargetProcess locate(AgentInvocation invocation) {
     if (invocation.pid().isPresent()) {
-      return TargetProcess.open(invocation.pid().get(), Optional.empty(), true);
+      return TargetProcess.open(invocation.pid().get(), Optional.empty(), Optional.empty());
     }
     String id = invocation.containerId().orElseThrow();
     List<String> tried = new ArrayList<>();
@@ -44,7 +44,7 @@ public final class TargetLocator {
       PidSource.Lookup lookup = source.find(id);
       if (lookup.pid().isPresent()) {
         Trace.step("pid " + lookup.pid().getAsInt() + " via " + source.name());
-        return TargetProcess.open(lookup.pid().getAsInt(), Optional.of(id), lookup.authoritative());
+        return TargetProcess.open(lookup.pid().getAsInt(), Optional.of(id), invocation.podUid());
       }
       tried.add(source.name() + ": " + lookup.detail());
     }

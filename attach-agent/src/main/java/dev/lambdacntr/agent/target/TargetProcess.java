@@ -22,11 +22,11 @@ import java.util.Optional;
 public record TargetProcess(int pid, Fd pidfd, String description) implements AutoCloseable {
 
   /**
-   * Pins a PID, checks it is alive and, when a container ID is given and the PID is not
-   * authoritative (found by cgroup names rather than named by the runtime), that it is in a cgroup
-   * named after the container.
+   * Pins a PID, checks it is alive and, when a container ID is given, that it belongs to that
+   * container (and to the pod, when its UID is given), whoever named the PID: a runtime's answer is
+   * checked too.
    */
-  public static TargetProcess open(int pid, Optional<String> containerId, boolean authoritative) {
+  public static TargetProcess open(int pid, Optional<String> containerId, Optional<String> podUid) {
     String description =
         containerId.map(id -> "container " + id + " (pid " + pid + ")").orElse("pid " + pid);
     Fd pidfd =
@@ -34,8 +34,8 @@ public record TargetProcess(int pid, Fd pidfd, String description) implements Au
     TargetProcess target = new TargetProcess(pid, pidfd, description);
     try {
       target.checkAlive();
-      if (containerId.isPresent() && !authoritative) {
-        target.checkMembership(containerId.get());
+      if (containerId.isPresent()) {
+        target.checkMembership(containerId.get(), podUid);
       }
       return target;
     } catch (CntrException e) {
@@ -52,17 +52,22 @@ public record TargetProcess(int pid, Fd pidfd, String description) implements Au
     }
   }
 
-  private void checkMembership(String containerId) {
+  private void checkMembership(String containerId, Optional<String> podUid) {
     String cgroups = read("cgroup");
-    if (!cgroups.contains(containerId)) {
+    Optional<String> mismatch = CgroupMembership.mismatch(cgroups, containerId, podUid);
+    if (mismatch.isPresent()) {
       throw new CntrException(
           ExitCode.AGENT_TARGET_NOT_FOUND,
           "pid "
               + pid
-              + " is not in a cgroup of container "
+              + " does not belong to container "
               + containerId
+              + podUid.map(u -> " of pod " + u).orElse("")
               + ": "
-              + cgroups.strip());
+              + mismatch.get()
+              + " ("
+              + cgroups.strip().replace('\n', ' ')
+              + ")");
     }
     checkAlive();
   }

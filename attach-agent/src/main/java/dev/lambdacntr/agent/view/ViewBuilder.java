@@ -40,8 +40,10 @@ public final class ViewBuilder {
    * @param targetMountNamespace the target's mount namespace
    * @param tools a detached mount of the tools root (consumed)
    * @param target how messages name the target
+   * @param scratchSize the size of the private {@code /tmp} and {@code /run} (tmpfs {@code size=}),
+   *     so that a runaway tool gets ENOSPC rather than filling the target's memory
    */
-  public static void enter(Fd targetMountNamespace, Fd tools, String target) {
+  public static void enter(Fd targetMountNamespace, Fd tools, String target, String scratchSize) {
     Sys.unshare(
         LibC.CLONE_FS,
         ExitCode.AGENT_ENTER_FAILED,
@@ -97,7 +99,7 @@ public final class ViewBuilder {
               scratch,
               "tmpfs",
               LibC.MS_NOSUID | LibC.MS_NODEV,
-              "mode=1777",
+              "mode=1777,size=" + scratchSize,
               FS,
               "mount a private " + scratch);
         }

@@ -215,4 +215,41 @@ class HostileTargetIT {
     assertThat(kept.out().lines()).containsAll(TargetImages.HOSTILE_ENVIRONMENT);
     assertThat(kept.err()).contains("cannot be preloaded");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void aRunawayToolFillsTheSessionsTmpNotTheTargetsMemory(String backend) {
+    String fill = "dd if=/dev/zero of=/tmp/fill bs=1M count=80 2>&1; df -k /tmp /run | tail -n 2";
+    Commands.Result limited = Agent.attach(attachArgs(backend, "/bin/sh", "-c", fill), "");
+    assertThat(limited.out()).contains("No space left on device");
+    assertThat(limited.out().lines().filter(l -> l.startsWith("tmpfs")))
+        .as("/tmp and /run of 64 MiB: %s", limited.out())
+        .hasSize(2)
+        .allMatch(l -> l.matches("tmpfs\\s+65536\\s.*"));
+
+    List<String> larger = new ArrayList<>(List.of("--tmp-size", "128m"));
+    larger.addAll(attachArgs(backend, "/bin/sh", "-c", fill));
+    Commands.Result enough = Agent.attach(larger, "");
+    assertThat(enough.out()).doesNotContain("No space left").contains("80+0 records out");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void aProcessOfAnotherPodIsNotEntered(String backend) {
+    // the cgroup scan finds the container by its ID; its cgroup path names no such pod
+    String pod = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    Commands.Result r =
+        Agent.attach(
+            List.of("--fs", backend, "--pod-uid", pod, "hostile", "--", "echo", "entered"), "");
+    assertThat(r.exit()).as(r.err()).isEqualTo(121);
+    assertThat(r.err())
+        .contains("does not belong to container hostile of pod " + pod)
+        .contains("not below pod " + pod);
+    assertThat(r.out()).doesNotContain("entered");
+
+    Commands.Result same =
+        Agent.attach(List.of("--fs", backend, "hostile", "--", "echo", "entered"), "");
+    assertThat(same.exit()).as(same.err()).isZero();
+    assertThat(same.out()).isEqualTo("entered\n");
+  }
 }
