@@ -13,7 +13,8 @@
  *             init)
  *       setns pid, time        so that children start in the target's
  *       fork -> guard (the target's PID namespace; a sub-reaper, so no session process escapes)
- *         join cgroups, setns user, drop to the target's ids, capabilities, no_new_privs
+ *         join cgroups, setns user, the target's seccomp filter, drop to the target's ids,
+ *         capabilities, no_new_privs
  *         fork -> session leader: setsid, controlling terminal, LSM label, cwd, exec
  *         wait for the leader; then end every remaining session process and exit with its status
  *
@@ -49,6 +50,7 @@
 #include <unistd.h>
 #include <dirent.h>
 #include <grp.h>
+#include <seccomp.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sys/statfs.h>
@@ -97,7 +99,9 @@ struct spec {
   int ngroups;
   int set_caps;
   uint64_t cap_bnd, cap_prm, cap_eff, cap_inh, cap_amb;
+  int cap_last;
   int no_new_privs;
+  const char *seccomp;
   const char *lsm_attr, *lsm_label;
   const char *cwd;
   int tty;
@@ -214,6 +218,11 @@ static void parse_args(struct spec *s, int argc, char **argv) {
         die(ST_INTERNAL, 0, "helper: bad --caps '%s'", v);
       s->set_caps = 1;
       s->cap_bnd = m[0], s->cap_prm = m[1], s->cap_eff = m[2], s->cap_inh = m[3], s->cap_amb = m[4];
+    } else if (!strcmp(a, "--cap-last")) {
+      /* read by the agent in its own procfs: the view's /proc is the target's */
+      unsigned long last = parse_ulong(need(argc, argv, ++i), 10);
+      if (last > 63) die(ST_INTERNAL, 0, "helper: bad --cap-last %lu", last);
+      s->cap_last = (int)last;
     } else if (!strcmp(a, "--no-new-privs")) {
       s->no_new_privs = 1;
     } else if (!strcmp(a, "--lsm-attr")) {
@@ -233,6 +242,8 @@ static void parse_args(struct spec *s, int argc, char **argv) {
       snprintf(fd, sizeof fd, "%.*s", (int)(colon - v), v);
       s->marker_dir_fd = parse_fd(fd);
       s->marker_name = colon + 1;
+    } else if (!strcmp(a, "--seccomp")) {
+      s->seccomp = need(argc, argv, ++i);
     } else if (!strcmp(a, "--end-with-parent")) {
       s->end_with_parent = 1;
     } else {
@@ -241,6 +252,7 @@ static void parse_args(struct spec *s, int argc, char **argv) {
   }
   if (i >= argc) die(ST_INTERNAL, 0, "helper: no program after '--'");
   if ((s->lsm_attr == NULL) != (s->lsm_label == NULL)) die(ST_INTERNAL, 0, "helper: --lsm-attr and --lsm-label go together");
+  if (s->set_caps && s->cap_last == 0) die(ST_INTERNAL, 0, "helper: --caps needs --cap-last");
   s->program = argv[i];
   s->argv = &argv[i + 1];
 }
@@ -418,22 +430,10 @@ static int capset_v3(uint64_t eff, uint64_t prm, uint64_t inh) {
   return (int)syscall(SYS_capset, &header, data);
 }
 
-static int last_cap(void) {
-  int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    char buf[16] = {0};
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n > 0) return atoi(buf);
-  }
-  return 40;
-}
-
 static void adopt_credentials(const struct spec *s) {
   if (s->set_caps) {
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0)) die(ST_ENTER_FAILED, errno, "keep capabilities across the uid change");
-    int last = last_cap();
-    for (int cap = 0; cap <= last && cap < 64; cap++) {
+    for (int cap = 0; cap <= s->cap_last; cap++) {
       if (s->cap_bnd & (1ULL << cap)) continue;
       if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL)
         die(ST_ENTER_FAILED, errno, "drop capability %d from the bounding set", cap);
@@ -457,6 +457,100 @@ static void adopt_credentials(const struct spec *s) {
     prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
   }
   if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) die(ST_ENTER_FAILED, errno, "set no_new_privs");
+}
+
+/* ---------------------------------------------------------------- the target's seccomp filter */
+
+/* The filter the runtime gave the target (its OCI config's linux.seccomp), as the agent encodes it
+   (dev.lambdacntr.agent.target.SeccompProfile), one directive a line:
+     default ACTION ERRNO | arch NAME | flag NAME | rule SYSCALL ACTION ERRNO [INDEX:OP:VALUE:VALUE2]...
+   compiled with libseccomp and loaded into the guard, whose children (the whole session) inherit
+   it. A syscall this kernel's libseccomp does not know is skipped, as the runtimes do. */
+static uint32_t seccomp_action(const char *name, const char *err) {
+  uint32_t e = (uint32_t)parse_ulong(err, 10);
+  if (!strcmp(name, "ALLOW")) return SCMP_ACT_ALLOW;
+  if (!strcmp(name, "ERRNO")) return SCMP_ACT_ERRNO(e);
+  if (!strcmp(name, "KILL") || !strcmp(name, "KILL_THREAD")) return SCMP_ACT_KILL_THREAD;
+  if (!strcmp(name, "KILL_PROCESS")) return SCMP_ACT_KILL_PROCESS;
+  if (!strcmp(name, "TRAP")) return SCMP_ACT_TRAP;
+  if (!strcmp(name, "TRACE")) return SCMP_ACT_TRACE(e);
+  if (!strcmp(name, "LOG")) return SCMP_ACT_LOG;
+  die(ST_INTERNAL, 0, "helper: unknown seccomp action '%s'", name);
+}
+
+static enum scmp_compare seccomp_op(const char *name) {
+  static const struct { const char *name; enum scmp_compare op; } ops[] = {
+      {"NE", SCMP_CMP_NE}, {"LT", SCMP_CMP_LT}, {"LE", SCMP_CMP_LE}, {"EQ", SCMP_CMP_EQ},
+      {"GE", SCMP_CMP_GE}, {"GT", SCMP_CMP_GT}, {"MASKED_EQ", SCMP_CMP_MASKED_EQ}};
+  for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+    if (!strcmp(name, ops[i].name)) return ops[i].op;
+  die(ST_INTERNAL, 0, "helper: unknown seccomp comparison '%s'", name);
+}
+
+static void seccomp_rule(scmp_filter_ctx ctx, uint32_t default_action, char *line) {
+  char *save, *name = strtok_r(line, " ", &save), *action = strtok_r(NULL, " ", &save);
+  char *err = strtok_r(NULL, " ", &save);
+  if (!name || !action || !err) die(ST_INTERNAL, 0, "helper: bad seccomp rule");
+  uint32_t act = seccomp_action(action, err);
+  int nr = seccomp_syscall_resolve_name(name);
+  if (nr == __NR_SCMP_ERROR || act == default_action) return;
+  struct scmp_arg_cmp args[6];
+  int n = 0, same_index = 0;
+  for (char *cond; (cond = strtok_r(NULL, " ", &save));) {
+    if (n == 6) die(ST_INTERNAL, 0, "helper: more than 6 conditions on %s", name);
+    char *csave, *index = strtok_r(cond, ":", &csave), *op = strtok_r(NULL, ":", &csave);
+    char *v1 = strtok_r(NULL, ":", &csave), *v2 = strtok_r(NULL, ":", &csave);
+    if (!index || !op || !v1 || !v2) die(ST_INTERNAL, 0, "helper: bad seccomp condition on %s", name);
+    args[n] = (struct scmp_arg_cmp){(unsigned int)parse_ulong(index, 10), seccomp_op(op),
+                                    (scmp_datum_t)strtoull(v1, NULL, 10), (scmp_datum_t)strtoull(v2, NULL, 10)};
+    for (int j = 0; j < n; j++) same_index |= args[j].arg == args[n].arg;
+    n++;
+  }
+  int rc;
+  if (same_index) { /* several conditions on one argument: each its own rule (either matches) */
+    for (int j = 0; j < n; j++)
+      if ((rc = seccomp_rule_add_array(ctx, act, nr, 1, &args[j])) < 0)
+        die(ST_ENTER_FAILED, -rc, "add the target's seccomp rule for %s", name);
+  } else if ((rc = seccomp_rule_add_array(ctx, act, nr, (unsigned int)n, args)) < 0) {
+    die(ST_ENTER_FAILED, -rc, "add the target's seccomp rule for %s", name);
+  }
+}
+
+static void load_seccomp(const char *encoded) {
+  char *copy = strdup(encoded), *save;
+  scmp_filter_ctx ctx = NULL;
+  uint32_t default_action = 0;
+  for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    if (!strncmp(line, "default ", 8)) {
+      char *dsave, *action = strtok_r(line + 8, " ", &dsave), *err = strtok_r(NULL, " ", &dsave);
+      if (!action || !err) die(ST_INTERNAL, 0, "helper: bad seccomp default");
+      default_action = seccomp_action(action, err);
+      ctx = seccomp_init(default_action);
+      if (!ctx) die(ST_ENTER_FAILED, 0, "cannot start the target's seccomp filter (seccomp_init)");
+      /* the guard has CAP_SYS_ADMIN here: no need to force no_new_privs on the session */
+      seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+    } else if (!ctx) {
+      die(ST_INTERNAL, 0, "helper: the seccomp filter must start with its default");
+    } else if (!strncmp(line, "arch ", 5)) {
+      uint32_t arch = seccomp_arch_resolve_name(line + 5);
+      if (!arch) die(ST_ENTER_FAILED, 0, "cannot use seccomp architecture %s", line + 5);
+      int rc = seccomp_arch_add(ctx, arch);
+      if (rc < 0 && rc != -EEXIST) die(ST_ENTER_FAILED, -rc, "add seccomp architecture %s", line + 5);
+    } else if (!strcmp(line, "flag LOG")) {
+      seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
+    } else if (!strcmp(line, "flag SPEC_ALLOW")) {
+      seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
+    } else if (!strncmp(line, "rule ", 5)) {
+      seccomp_rule(ctx, default_action, line + 5);
+    } else {
+      die(ST_INTERNAL, 0, "helper: bad seccomp directive '%.40s'", line);
+    }
+  }
+  if (!ctx) die(ST_INTERNAL, 0, "helper: empty seccomp filter");
+  int rc = seccomp_load(ctx);
+  if (rc < 0) die(ST_ENTER_FAILED, -rc, "load the target's seccomp filter");
+  seccomp_release(ctx);
+  free(copy);
 }
 
 /* ---------------------------------------------------------------- the session leader */
@@ -520,6 +614,8 @@ static void run_guard(const struct spec *s, int master, pid_t keeper_as_seen) {
   if (s->userns_fd >= 0 && setns(s->userns_fd, CLONE_NEWUSER))
     die(ST_ENTER_FAILED, errno, "enter the target's user namespace");
   if (s->userns_fd >= 0) close(s->userns_fd);
+  /* while the guard still has CAP_SYS_ADMIN, so that loading needs no no_new_privs */
+  if (s->seccomp) load_seccomp(s->seccomp);
   adopt_credentials(s);
   /* after the credential change, which clears both */
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) die(ST_INTERNAL, errno, "become the session's sub-reaper");

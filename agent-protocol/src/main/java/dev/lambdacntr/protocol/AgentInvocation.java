@@ -11,7 +11,7 @@ import java.util.Optional;
  * <pre>
  * lambda-cntr-agent attach (--pid PID | CONTAINER_ID) [--runtime NAME] [--socket-path PATH]
  *                          [--pod-uid UID] [--fs auto|mount|fuse] [--tools-root DIR] [--tty] [--keep-env]
- *                          [--tmp-size SIZE] [-- CMD [ARGS...]]
+ *                          [--tmp-size SIZE] [--no-seccomp] [-- CMD [ARGS...]]
  * </pre>
  *
  * <p>An empty command means an interactive login shell.
@@ -30,6 +30,8 @@ import java.util.Optional;
  *     ({@code LD_PRELOAD}, {@code BASH_ENV}, ...) are kept as they are instead of renamed
  * @param tmpSize the size of the session's private {@code /tmp} and {@code /run} (tmpfs {@code
  *     size=}: bytes with an optional k, m or g, or a percentage of memory)
+ * @param noSeccomp whether a session may run without the target's seccomp filter when the agent
+ *     cannot give it that filter
  * @param command the program and its arguments, or empty for a login shell
  */
 public record AgentInvocation(
@@ -43,6 +45,7 @@ public record AgentInvocation(
     boolean tty,
     boolean keepEnv,
     String tmpSize,
+    boolean noSeccomp,
     List<String> command) {
 
   /** The size of the session's {@code /tmp} and {@code /run} unless the user says otherwise. */
@@ -81,6 +84,7 @@ public record AgentInvocation(
       boolean tty,
       boolean keepEnv,
       String tmpSize,
+      boolean noSeccomp,
       List<String> command) {
     return new AgentInvocation(
         Optional.empty(),
@@ -93,6 +97,7 @@ public record AgentInvocation(
         tty,
         keepEnv,
         tmpSize,
+        noSeccomp,
         command);
   }
 
@@ -115,6 +120,9 @@ public record AgentInvocation(
     }
     if (!tmpSize.equals(DEFAULT_TMP_SIZE)) {
       addOption(argv, "--tmp-size", tmpSize);
+    }
+    if (noSeccomp) {
+      argv.add("--no-seccomp");
     }
     containerId.ifPresent(argv::add);
     if (!command.isEmpty()) {
@@ -139,6 +147,7 @@ public record AgentInvocation(
     boolean tty = false;
     boolean keepEnv = false;
     String tmpSize = DEFAULT_TMP_SIZE;
+    boolean noSeccomp = false;
     List<String> command = List.of();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -159,6 +168,7 @@ public record AgentInvocation(
         case "--keep-env" -> keepEnv = true;
         case "--pod-uid" -> podUid = Optional.of(valueOf(args, ++i, arg));
         case "--tmp-size" -> tmpSize = valueOf(args, ++i, arg);
+        case "--no-seccomp" -> noSeccomp = true;
         default -> {
           if (arg.startsWith("-")) {
             throw new CntrException(ExitCode.AGENT_USAGE, "unknown agent option '" + arg + "'");
@@ -183,6 +193,7 @@ public record AgentInvocation(
         tty,
         keepEnv,
         tmpSize,
+        noSeccomp,
         command);
   }
 

@@ -21,6 +21,7 @@ class AgentInvocationTest {
             true,
             true,
             "128m",
+            true,
             List.of("sh", "-c", "echo --pid"));
 
     List<String> argv = invocation.toArgv();
@@ -41,6 +42,7 @@ class AgentInvocationTest {
             "--keep-env",
             "--tmp-size",
             "128m",
+            "--no-seccomp",
             "4f1c2a",
             "--",
             "sh",

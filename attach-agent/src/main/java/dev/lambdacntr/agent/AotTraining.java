@@ -17,7 +17,13 @@ final class AotTraining {
   static int run(Path home) {
     AgentInvocation invocation =
         AgentInvocation.parse(
-            List.of("--pid", Long.toString(ProcessHandle.current().pid()), "--fs", "mount"));
+            // --no-seccomp: an image build may run this under a seccomp filter of its own
+            List.of(
+                "--pid",
+                Long.toString(ProcessHandle.current().pid()),
+                "--fs",
+                "mount",
+                "--no-seccomp"));
     Attach.rehearse(home, invocation);
     Rehearsal.run();
     return 0;

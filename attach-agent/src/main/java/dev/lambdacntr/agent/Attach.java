@@ -7,9 +7,11 @@ import dev.lambdacntr.agent.session.SessionSpec;
 import dev.lambdacntr.agent.sys.Fd;
 import dev.lambdacntr.agent.sys.LibC;
 import dev.lambdacntr.agent.sys.Sys;
+import dev.lambdacntr.agent.target.Capabilities;
 import dev.lambdacntr.agent.target.CgroupPlacement;
 import dev.lambdacntr.agent.target.Namespace;
 import dev.lambdacntr.agent.target.NamespaceSet;
+import dev.lambdacntr.agent.target.SeccompProfile;
 import dev.lambdacntr.agent.target.TargetLocator;
 import dev.lambdacntr.agent.target.TargetProcess;
 import dev.lambdacntr.agent.target.TargetSnapshot;
@@ -56,7 +58,7 @@ final class Attach {
       Trace.step("read the target's state");
       ensureTargetRootMountPoint(toolsRoot);
       marker = SessionMarker.create(LibC.getpid());
-      SessionPlan plan = plan(snapshot, namespaces, invocation, forHelper, marker, tools);
+      SessionPlan plan = plan(target, snapshot, namespaces, invocation, forHelper, marker, tools);
       Fd toolsMount = tools.detachedMount();
       Trace.step("tools root ready");
       // a class rather than a lambda: its call site would be linked only here, never in the AOT
@@ -125,7 +127,8 @@ final class Attach {
         SessionHelper helper = SessionHelper.open(home)) {
       TargetSnapshot snapshot = TargetSnapshot.read(target, false);
       List<Fd> forHelper = new ArrayList<>();
-      SessionPlan plan = plan(snapshot, namespaces, invocation, forHelper, Optional.empty(), tools);
+      SessionPlan plan =
+          plan(target, snapshot, namespaces, invocation, forHelper, Optional.empty(), tools);
       plan.complete(List.of(), Attach::executable).helperArguments();
       forHelper.forEach(Fd::close);
       try {
@@ -176,12 +179,17 @@ final class Attach {
   }
 
   private static SessionPlan plan(
+      TargetProcess target,
       TargetSnapshot snapshot,
       NamespaceSet namespaces,
       AgentInvocation invocation,
       List<Fd> forHelper,
       Optional<SessionMarker> marker,
       ToolsRoot tools) {
+    Optional<String> seccomp =
+        invocation.noSeccomp()
+            ? Optional.empty()
+            : SeccompProfile.forSession(target, invocation.containerId());
     List<SessionSpec.CgroupFd> cgroups = new ArrayList<>();
     for (CgroupPlacement.Join join : snapshot.cgroups()) {
       Fd procs =
@@ -201,6 +209,8 @@ final class Attach {
         snapshot,
         invocation.tty() || LibC.isatty(0) == 1,
         invocation.keepEnv(),
+        seccomp,
+        Capabilities.kernelLastCap(),
         marker.map(SessionMarker::forHelper),
         tools.servedByAgent(),
         Optional.ofNullable(System.getenv("SHELL")),

@@ -199,6 +199,7 @@ final class ExecuteCommand extends SessionCommand {
               false,
               session.keepEnv,
               session.tmpSize(),
+              session.noSeccomp,
               command,
               cluster.agentNamespace);
       return new FanoutExecution(connection, context, progress)

@@ -235,6 +235,7 @@ final class FanoutExecution {
             false,
             template.keepEnv(),
             template.tmpSize(),
+            template.noSeccomp(),
             bounded(template.command(), plan.podTimeout()),
             template.agentNamespace());
     Deadline deadline = new Deadline();

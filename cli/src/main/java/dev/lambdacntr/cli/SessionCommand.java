@@ -127,6 +127,7 @@ abstract class SessionCommand implements Callable<Integer> {
         tty && context.stdinIsTerminal().getAsBoolean(),
         session.keepEnv,
         session.tmpSize(),
+        session.noSeccomp,
         command,
         cluster.agentNamespace);
   }

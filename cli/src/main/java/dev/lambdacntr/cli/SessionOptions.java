@@ -72,6 +72,13 @@ public final class SessionOptions {
               + " target's memory")
   String tmpSize = AgentInvocation.DEFAULT_TMP_SIZE;
 
+  @Option(
+      names = "--no-seccomp",
+      description =
+          "open the session without the target's seccomp filter when the agent cannot give it"
+              + " that filter (by default such a session is refused)")
+  boolean noSeccomp;
+
   /** {@code --tmp-size}, checked. */
   String tmpSize() {
     if (!AgentInvocation.isTmpSize(tmpSize)) {

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param rawTerminal whether the local terminal goes into raw mode (stdin is a terminal)
  * @param keepEnv whether the agent keeps the target's tool-hijacking variables as they are
  * @param tmpSize the size of the session's private /tmp and /run
+ * @param noSeccomp whether the session may run without the target's seccomp filter
  * @param command the command for execute, empty for attach's login shell
  * @param agentNamespace the agent namespace
  */
@@ -42,6 +43,7 @@ public record SessionRequest(
     boolean rawTerminal,
     boolean keepEnv,
     String tmpSize,
+    boolean noSeccomp,
     List<String> command,
     String agentNamespace) {
 
@@ -65,6 +67,7 @@ public record SessionRequest(
                 tty,
                 keepEnv,
                 tmpSize,
+                noSeccomp,
                 command)
             .toArgv();
     progress.detail("agent command: " + String.join(" ", argv));

@@ -103,6 +103,7 @@ class SessionFlowTest {
                     false,
                     false,
                     AgentInvocation.DEFAULT_TMP_SIZE,
+                    false,
                     List.of("exit", "3"))
                 .toArgv());
     List<Event> events = auditEvents();

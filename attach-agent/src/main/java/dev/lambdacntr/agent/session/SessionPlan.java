@@ -18,6 +18,9 @@ import java.util.function.Predicate;
  * @param snapshot what the session adopts from the target
  * @param tty whether the session gets a terminal
  * @param keepEnv whether the target's tool-hijacking variables are kept as they are
+ * @param seccomp the target's seccomp filter for the helper ({@code SeccompProfile}), if any
+ * @param lastCap the kernel's highest capability number, read in the agent's own procfs before
+ *     entering (the target's could be overmounted by a target with CAP_SYS_ADMIN)
  * @param marker the session marker for the helper to remove
  * @param endWithParent whether the helper ends the session when the agent ends
  * @param toolsShell the tools image's {@code SHELL}
@@ -31,6 +34,8 @@ public record SessionPlan(
     TargetSnapshot snapshot,
     boolean tty,
     boolean keepEnv,
+    Optional<String> seccomp,
+    int lastCap,
     Optional<SessionSpec.Marker> marker,
     boolean endWithParent,
     Optional<String> toolsShell,
@@ -66,6 +71,8 @@ public record SessionPlan(
         snapshot.gid(),
         snapshot.groups(),
         snapshot.capabilities(),
+        lastCap,
+        seccomp,
         snapshot.noNewPrivs(),
         snapshot.securityLabel(),
         CntrLayout.underTargetRoot(snapshot.workingDirectory()),

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  * @param gid the gid
  * @param groups the supplementary groups
  * @param capabilities the capability sets
+ * @param lastCap the highest capability the kernel knows, for dropping the bounding set
+ * @param seccomp the seccomp filter to load, encoded for the helper, if any
  * @param noNewPrivs whether to set no_new_privs
  * @param securityLabel the LSM label to apply on exec
  * @param workingDirectory where the program starts
@@ -39,6 +41,8 @@ public record SessionSpec(
     long gid,
     List<Long> groups,
     Capabilities capabilities,
+    int lastCap,
+    Optional<String> seccomp,
     boolean noNewPrivs,
     Optional<SecurityLabel> securityLabel,
     String workingDirectory,
@@ -85,6 +89,8 @@ public record SessionSpec(
     add(args, "--gid", Long.toString(gid));
     add(args, "--groups", groups.stream().map(String::valueOf).collect(Collectors.joining(",")));
     add(args, "--caps", capabilities.helperArgument());
+    add(args, "--cap-last", Integer.toString(lastCap));
+    seccomp.ifPresent(filter -> add(args, "--seccomp", filter));
     if (noNewPrivs) {
       args.add("--no-new-privs");
     }

@@ -15,6 +15,26 @@ public record Capabilities(
     long bounding, long permitted, long effective, long inheritable, long ambient) {
 
   /** The helper's {@code --caps} value: BND,PRM,EFF,INH,AMB in hexadecimal. */
+  /**
+   * The kernel's highest capability number, from {@code /proc/sys/kernel/cap_last_cap} of the
+   * calling thread's procfs: call it before entering the target, whose procfs is its own to mount
+   * over.
+   */
+  public static int kernelLastCap() {
+    java.nio.file.Path file = java.nio.file.Path.of("/proc/sys/kernel/cap_last_cap");
+    try {
+      int last = Integer.parseInt(java.nio.file.Files.readString(file).strip());
+      if (last < 0 || last > 63) {
+        throw new NumberFormatException("out of range: " + last);
+      }
+      return last;
+    } catch (java.io.IOException | NumberFormatException e) {
+      throw new dev.lambdacntr.protocol.CntrException(
+          dev.lambdacntr.protocol.ExitCode.AGENT_INTERNAL,
+          "cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
   public String helperArgument() {
     HexFormat hex = HexFormat.of();
     return String.join(

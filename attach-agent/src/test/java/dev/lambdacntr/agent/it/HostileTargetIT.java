@@ -252,4 +252,64 @@ class HostileTargetIT {
     assertThat(same.exit()).as(same.err()).isZero();
     assertThat(same.out()).isEqualTo("entered\n");
   }
+
+  /**
+   * A seccomp profile like a cluster's RuntimeDefault, but for the test: unshare and keyctl denied.
+   */
+  static final String PROFILE =
+      """
+      {"defaultAction": "SCMP_ACT_ALLOW",
+       "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+       "syscalls": [
+         {"names": ["unshare", "keyctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+         {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+          "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]}]}
+      """;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void theSessionRunsUnderTheTargetsSeccompFilter(String backend) throws IOException {
+    Path profile = ContainerdHarness.STATE.resolve("seccomp-profile.json");
+    Files.writeString(profile, PROFILE);
+    String id = "confined-" + backend;
+    int confined =
+        bed.containerd.run(
+            id,
+            TargetImages.BUSYBOX + ":" + TargetImages.TAG,
+            List.of("--seccomp", "--seccomp-profile", profile.toString()));
+    try {
+      String probe =
+          "grep '^Seccomp:' /proc/self/status; unshare -U true 2>/dev/null; echo unshare=$?";
+      Commands.Result r =
+          Agent.attach(List.of("--fs", backend, id, "--", "/bin/sh", "-c", probe), "");
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out()).contains("Seccomp:\t2").contains("unshare=1");
+
+      Commands.Result waived =
+          Agent.attach(
+              List.of(
+                  "--fs",
+                  backend,
+                  "--no-seccomp",
+                  "--pid",
+                  Integer.toString(confined),
+                  "--",
+                  "/bin/sh",
+                  "-c",
+                  probe),
+              "");
+      assertThat(waived.exit()).as(waived.err()).isZero();
+      assertThat(waived.out()).contains("Seccomp:\t0");
+
+      // by PID, without the container ID: the bundle is the parent's working directory still
+      Commands.Result byPid =
+          Agent.attach(
+              List.of(
+                  "--fs", backend, "--pid", Integer.toString(confined), "--", "sh", "-c", probe),
+              "");
+      assertThat(byPid.out()).as(byPid.err()).contains("Seccomp:\t2").contains("unshare=1");
+    } finally {
+      bed.containerd.remove(id);
+    }
+  }
 }
