@@ -581,6 +581,8 @@ static void exec_program(const struct spec *s) {
 
 static void run_leader(const struct spec *s, int master) {
   if (setsid() < 0) die(ST_INTERNAL, errno, "start a new session");
+  /* if the target kills the guard, the session's program goes with it (kept across its exec) */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0)) die(ST_INTERNAL, errno, "watch the guard");
   if (s->tty) {
     int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
     if (slave < 0) die(ST_TERMINAL_FAILED, errno, "open the session's terminal");
@@ -665,6 +667,49 @@ static void run_guard(const struct spec *s, int master, pid_t keeper_as_seen) {
 
 /* ---------------------------------------------------------------- the keeper */
 
+/* After the guard was killed (the target can: it has the target's uid), its orphans belong to the
+   target's init. Every process whose root is the view's root is one of this session's (the
+   target's own processes have the target's root, another session's its own view): the keeper,
+   outside the target's PID namespace, kills them through /proc/N directory descriptors, which
+   pidfd_send_signal takes, as the view's /proc is the target's procfs. */
+static void sweep_orphans(void) {
+  struct stat view;
+  if (stat("/", &view)) return;
+  for (int round = 0; round < 50; round++) {
+    int found = 0;
+    DIR *proc = opendir("/proc");
+    if (!proc) return;
+    struct dirent *e;
+    while ((e = readdir(proc))) {
+      if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+      int dir = openat(dirfd(proc), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dir < 0) continue;
+      struct stat root;
+      char state = 0;
+      char stat_buf[256];
+      int sfd = openat(dir, "stat", O_RDONLY | O_CLOEXEC);
+      if (sfd >= 0) {
+        ssize_t n = read(sfd, stat_buf, sizeof stat_buf - 1);
+        close(sfd);
+        if (n > 0) {
+          stat_buf[n] = 0;
+          char *rparen = strrchr(stat_buf, ')');
+          if (rparen && rparen[1]) state = rparen[2];
+        }
+      }
+      if (state && state != 'Z' && !fstatat(dir, "root", &root, 0) && root.st_dev == view.st_dev &&
+          root.st_ino == view.st_ino) {
+        syscall(SYS_pidfd_send_signal, dir, SIGKILL, NULL, 0);
+        found++;
+      }
+      close(dir);
+    }
+    closedir(proc);
+    if (!found) return;
+    usleep(10000);
+  }
+}
+
 static void run_keeper(const struct spec *s, int master, pid_t helper_as_seen) {
   if (prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0)) die(ST_INTERNAL, errno, "watch the helper");
   if (getppid() != helper_as_seen) die(ST_INTERNAL, 0, "the helper ended before the session started");
@@ -701,7 +746,10 @@ static void run_keeper(const struct spec *s, int master, pid_t helper_as_seen) {
     int sig = sigwaitinfo(&handled, &info);
     if (sig == SIGCHLD) {
       int wstatus;
-      if (waitpid(guard, &wstatus, WNOHANG) == guard) _exit(exit_status_of(wstatus));
+      if (waitpid(guard, &wstatus, WNOHANG) == guard) {
+        if (WIFSIGNALED(wstatus)) sweep_orphans();
+        _exit(exit_status_of(wstatus));
+      }
     } else if (sig == SIGTERM) {
       kill(guard, SIGHUP);
     } else if (sig > 0 && sig != SIGWINCH) {

@@ -69,6 +69,7 @@ class HostileTargetIT {
         [ "$p" = 1 ] || [ "$p" = "$me" ] && continue
         grep -q "^PPid:[[:space:]]*$me\\$" $d/status 2>/dev/null && continue
         comm=$(cat $d/comm 2>/dev/null) || continue
+        [ "$(cut -d' ' -f3 $d/stat 2>/dev/null)" = Z ] && continue
         exe=$(readlink $d/exe 2>/dev/null) || exe=DENIED
         if ls $d/fd/ >/dev/null 2>&1; then
           fds=
@@ -310,6 +311,48 @@ class HostileTargetIT {
       assertThat(byPid.out()).as(byPid.err()).contains("Seccomp:\t2").contains("unshare=1");
     } finally {
       bed.containerd.remove(id);
+    }
+  }
+
+  /** The target's view of the processes with this marker in their command line, zombies aside. */
+  static String running(String marker) {
+    return asTheTarget(
+            "for d in /proc/[0-9]*; do s=$(cut -d' ' -f3 $d/stat 2>/dev/null);"
+                + " tr '\\0' ' ' < $d/cmdline 2>/dev/null | grep -q '"
+                + marker
+                + "' && [ \"$s\" != Z ] && echo \"${d#/proc/} $s\"; done; true")
+        .out();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void killingTheGuardEndsEverySessionProcess(String backend) {
+    try (Agent.Interactive session =
+        Agent.interactive(
+            attachArgs(
+                backend,
+                "/bin/sh",
+                "-c",
+                "sleep 3001 & sleep 3002 & echo session-ready; exec sleep 3003"))) {
+      session.await("session-ready", Duration.ofSeconds(60));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (running("^sleep 300[123]").lines().count() < 3 && System.nanoTime() < deadline) {
+        ContainerdHarness.sleep(50);
+      }
+      assertThat(running("^sleep 300[123]").lines()).as("the session's processes").hasSize(3);
+
+      Commands.Result kill =
+          asTheTarget(
+              "for d in /proc/[0-9]*; do [ \"$(cat $d/comm 2>/dev/null)\" = lambda-cntr-exe ]"
+                  + " && kill -9 ${d#/proc/} && echo killed; done; true");
+      assertThat(kill.out()).as(kill.err()).contains("killed");
+
+      deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (!running("^sleep 300[123]").isBlank() && System.nanoTime() < deadline) {
+        ContainerdHarness.sleep(50);
+      }
+      assertThat(running("^sleep 300[123]")).as("session processes left running").isBlank();
+      assertThat(session.awaitExit(Duration.ofSeconds(10))).isNotZero();
     }
   }
 }
