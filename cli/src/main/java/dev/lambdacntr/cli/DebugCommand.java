@@ -29,8 +29,9 @@ import picocli.CommandLine.Parameters;
           + " port to this machine: --gdbserver for native programs (gdb, IDEs speaking gdb's"
           + " remote protocol), --debugpy for Python (VS Code, any DAP client).",
       "Prints the command to connect. Ends with Ctrl-C; gdbserver also ends when the debugger"
-          + " detaches. debugpy cannot be unloaded: it stays in the Python process (listening"
-          + " only inside the pod) until the process restarts."
+          + " detaches. debugpy cannot be unloaded from the Python process, but its listener"
+          + " stops with the session. --debugpy exits 80, leaving the process as it was, when it"
+          + " is not Python or gdb cannot call functions in a process on this machine."
     })
 final class DebugCommand extends SessionCommand {
 

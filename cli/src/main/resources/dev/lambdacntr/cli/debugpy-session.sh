@@ -69,7 +69,20 @@ for lib in libgcc_s.so.1 libstdc++.so.6; do
 done
 printf '#!/bin/sh\nexec %s -iex "set sysroot /proc/%s/root" %s "$@"\n' "$gdb" "$pid" "$preload" >"$bin/gdb"
 chmod 755 "$bin/gdb"
+# debugpy cannot be unloaded, but what listens is its adapter, a process of its own that the
+# target starts (and daemonizes) from this session's files: it is stopped when the session ends, so
+# that nothing of the session stays open to the pod's other containers.
+adapter="$tools/usr/lib/python3/dist-packages/debugpy/adapter --for-server"
+stop_adapter() {
+  for d in /proc/[0-9]*; do
+    tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF -- "$adapter" && kill "${d#/proc/}" 2>/dev/null
+  done
+}
+trap 'stop_adapter; exit 0' HUP TERM INT
 PATH=$bin:$PATH PYTHONPATH=$tools/usr/lib/python3/dist-packages "$python" -m debugpy --listen "$listen" --pid "$pid" ||
   exit
 echo "lambda-cntr: debugpy listens on $listen in process $pid"
-while :; do sleep 3600; done
+while :; do
+  sleep 3600 &
+  wait $!
+done

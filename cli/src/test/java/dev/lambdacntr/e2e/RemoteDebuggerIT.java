@@ -227,6 +227,18 @@ class RemoteDebuggerIT {
       debug.terminate();
       debug.awaitExit(Duration.ofSeconds(60));
     }
+    // debugpy's listener (its adapter process) ends with the session
+    String listening = "";
+    for (int i = 0; i < 50; i++) {
+      listening = lambdaCntr.execute("python", "ss", "-ltnH").stdout();
+      if (!listening.contains(":5678")) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(listening)
+        .as("listening sockets in the pod after the session")
+        .doesNotContain(":5678");
     assertStillRunning("python", before);
   }
 
