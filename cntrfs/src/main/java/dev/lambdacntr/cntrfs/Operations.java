@@ -455,7 +455,8 @@ final class Operations {
         Libc.openat(
             parent.fd,
             name,
-            (fileFlags | Fcntl.O_CREAT | Fcntl.O_CLOEXEC) & ~(Fcntl.O_NOFOLLOW | Fcntl.O_NOCTTY),
+            // never through a link that appeared in the source meanwhile, as root or not
+            ((fileFlags | Fcntl.O_CREAT | Fcntl.O_CLOEXEC) & ~Fcntl.O_NOCTTY) | Fcntl.O_NOFOLLOW,
             mode);
     w.credentials.becomeServer();
     if (fd < 0) {

@@ -21,9 +21,13 @@ public record Capabilities(
    * over.
    */
   public static int kernelLastCap() {
-    java.nio.file.Path file = java.nio.file.Path.of("/proc/sys/kernel/cap_last_cap");
-    try {
-      int last = Integer.parseInt(java.nio.file.Files.readString(file).strip());
+    String file = "/proc/sys/kernel/cap_last_cap";
+    // a stream, not Files.readString: on this sysctl file that returned "4" of "40\n" (JDK 25,
+    // Linux 6.18), and the bounding set kept every capability above 4
+    try (java.io.FileInputStream in = new java.io.FileInputStream(file)) {
+      int last =
+          Integer.parseInt(
+              new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip());
       if (last < 0 || last > 63) {
         throw new NumberFormatException("out of range: " + last);
       }

@@ -1,10 +1,13 @@
 package dev.lambdacntr.agent.view;
 
 import dev.lambdacntr.agent.sys.Fd;
+import dev.lambdacntr.agent.sys.LibC;
+import dev.lambdacntr.agent.sys.Sys;
 import dev.lambdacntr.cntrfs.CntrfsOptions;
 import dev.lambdacntr.cntrfs.CntrfsServer;
 import dev.lambdacntr.cntrfs.FuseDevice;
 import dev.lambdacntr.cntrfs.SourceRoot;
+import dev.lambdacntr.protocol.ExitCode;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,12 +27,25 @@ public final class CntrfsToolsServer implements ToolsServer {
     this.server = server;
   }
 
-  /** A {@link ToolsServer.Factory}: cntrfs with its defaults, serving {@code root}. */
+  /**
+   * A {@link ToolsServer.Factory}: cntrfs with its defaults, serving {@code root}'s own mount, not
+   * the mounts below it, as the mount backend does: in the agent pod those are the pod's service
+   * mounts and the runtime socket's directory, which the session must not see. cntrfs serves a
+   * non-recursive clone of the tools root's mount ({@code open_tree(OPEN_TREE_CLONE)}), in which no
+   * lookup can cross into another mount.
+   */
   public static ToolsServer serve(Fd fuse, Path root) {
     FuseDevice device = FuseDevice.adopt(fuse.value());
     SourceRoot source;
     try {
-      source = SourceRoot.open(root);
+      Fd clone =
+          Sys.openTree(
+              LibC.AT_FDCWD,
+              root.toString(),
+              false,
+              ExitCode.AGENT_FILESYSTEM_FAILED,
+              "clone the tools root " + root + " for cntrfs (open_tree)");
+      source = SourceRoot.adopt(clone.value()); // cntrfs owns the descriptor from here
     } catch (RuntimeException e) {
       device.close();
       throw e;

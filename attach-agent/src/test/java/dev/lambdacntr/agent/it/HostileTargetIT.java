@@ -355,4 +355,21 @@ class HostileTargetIT {
       assertThat(session.awaitExit(Duration.ofSeconds(10))).isNotZero();
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void mountsBelowTheToolsRootStayOutOfTheView(String backend) throws IOException {
+    // in the agent pod, such mounts are the runtime socket's directory and the service account's
+    Path below = Files.createDirectories(Path.of("/mnt/lambda-cntr-it-submount"));
+    Commands.check("mount", "-t", "tmpfs", "-o", "size=1m", "lambda-cntr-it", below.toString());
+    try {
+      Files.writeString(below.resolve("agent-secret"), "only the agent's\n");
+      Commands.Result r = Agent.attach(attachArgs(backend, "/bin/ls", "-A", below.toString()), "");
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out()).doesNotContain("agent-secret");
+    } finally {
+      Commands.run(List.of("umount", below.toString()));
+      Files.deleteIfExists(below);
+    }
+  }
 }

@@ -55,4 +55,12 @@ class ProcStatusTest {
                     "0000000000000004",
                     "0000000000000005")));
   }
+
+  @Test
+  void theKernelsLastCapabilityIsReadWhole() throws Exception {
+    // Files.readString returned "4" of this file's "40\n": the bounding set kept capabilities
+    Process cat = new ProcessBuilder("cat", "/proc/sys/kernel/cap_last_cap").start();
+    int expected = Integer.parseInt(new String(cat.getInputStream().readAllBytes()).strip());
+    assertThat(Capabilities.kernelLastCap()).isEqualTo(expected).isGreaterThanOrEqualTo(36);
+  }
 }

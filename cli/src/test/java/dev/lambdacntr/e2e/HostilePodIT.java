@@ -1,0 +1,169 @@
+package dev.lambdacntr.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The session boundary on the test bed: root busybox pods (the runtime's default capabilities) that
+ * attack an open session from inside, through the API's exec (what the target's own processes can
+ * do), with a poisoned environment, a directory at {@code /etc/passwd}, and a pod under the
+ * RuntimeDefault seccomp profile. The agent-level suite (attach-agent's HostileTargetIT) covers
+ * every point against containerd and runc directly; this one proves the same in pods, where the
+ * kubelet, the CRI and its cgroup and bundle layout are real. See docs/security.md.
+ */
+class HostilePodIT {
+  static TestCluster cluster;
+  static E2eNamespace namespace;
+  static LambdaCntr lambdaCntr;
+
+  static final List<String> POISON =
+      List.of(
+          "LD_PRELOAD=/tmp/lambda-cntr-e2e-evil.so",
+          "PROMPT_COMMAND=echo hijacked-by-the-target",
+          "BASH_ENV=/var/lib/cntr/tmp/rc");
+
+  @BeforeAll
+  static void start() {
+    cluster = TestCluster.get();
+    namespace = cluster.namespace("hostile");
+    lambdaCntr =
+        new LambdaCntr(cluster.settings(), namespace.name(), namespace.agentNamespace("hostile"));
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    if (namespace != null) {
+      namespace.close();
+    }
+  }
+
+  private static Pod rootPod(String name, boolean runtimeDefaultSeccomp) {
+    Pod pod = E2eNamespace.target(name, cluster.firstNode(), cluster.settings().busyboxImage());
+    PodBuilder b = new PodBuilder(pod);
+    b.editSpec()
+        .editFirstContainer()
+        .withEnv(
+            POISON.stream()
+                .map(
+                    e ->
+                        new EnvVar(
+                            e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1), null))
+                .toList())
+        .endContainer()
+        .endSpec();
+    if (runtimeDefaultSeccomp) {
+      b.editSpec()
+          .withNewSecurityContext()
+          .withNewSeccompProfile()
+          .withType("RuntimeDefault")
+          .endSeccompProfile()
+          .endSecurityContext()
+          .endSpec();
+    }
+    return cluster.runReady(namespace.name(), b.build());
+  }
+
+  /** What the pod's own processes reach of every process not their own (see HUNT). */
+  static final String HUNT =
+      """
+      me=$$
+      for d in /proc/[0-9]*; do
+        p=${d#/proc/}
+        [ "$p" = 1 ] || [ "$p" = "$me" ] && continue
+        grep -q "^PPid:[[:space:]]*$me\\$" $d/status 2>/dev/null && continue
+        [ "$(cut -d' ' -f3 $d/stat 2>/dev/null)" = Z ] && continue
+        comm=$(cat $d/comm 2>/dev/null) || continue
+        exe=$(readlink $d/exe 2>/dev/null) || exe=DENIED
+        ls $d/fd/ >/dev/null 2>&1 && fds="$(ls $d/fd/ | wc -l) open" || fds=DENIED
+        ls $d/root/ >/dev/null 2>&1 && root=OPEN || root=DENIED
+        cat $d/environ >/dev/null 2>&1 && environ=OPEN || environ=DENIED
+        echo "PROC $p comm=$comm exe=$exe fds=$fds root=$root environ=$environ"
+      done
+      """;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void aRootPodReachesNothingOfAnOpenSession(String fs) {
+    String name = "root-" + fs;
+    rootPod(name, false);
+    try (RunningCli session =
+        RunningCli.start(
+            lambdaCntr,
+            lambdaCntr.session(
+                "execute",
+                List.of("--fs", fs),
+                List.of(name),
+                List.of("sh", "-c", "echo session-ready; exec sleep 300")))) {
+      session.awaitLine("session-ready", l -> l.equals("session-ready"), Duration.ofMinutes(3));
+      String hunt = cluster.exec(namespace.name(), name, "main", "sh", "-c", HUNT);
+      List<String> guard = hunt.lines().filter(l -> l.contains("comm=lambda-cntr-exe")).toList();
+      assertThat(guard).as(hunt).hasSize(1);
+      assertThat(guard.get(0))
+          .contains("exe=DENIED", "fds=DENIED", "root=DENIED", "environ=DENIED");
+      session.terminate();
+      session.awaitExit(Duration.ofSeconds(60));
+    }
+    TestCluster.eventually(
+        Duration.ofSeconds(20),
+        "no session process left in the pod",
+        () ->
+            !cluster
+                .exec(namespace.name(), name, "main", "sh", "-c", HUNT)
+                .contains("comm=lambda-cntr-exe"),
+        () -> cluster.exec(namespace.name(), name, "main", "sh", "-c", HUNT));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void aMalformedPodIsStillDebuggableAndItsEnvironmentHijacksNothing(String fs) {
+    String name = "malformed-" + fs;
+    rootPod(name, false);
+    // the runtime reads /etc/passwd for every exec into the pod: the directory stays 60 s
+    cluster.exec(
+        namespace.name(),
+        name,
+        "main",
+        "sh",
+        "-c",
+        "cp /etc/passwd /tmp/passwd && (rm /etc/passwd && mkdir /etc/passwd && sleep 60"
+            + " && rmdir /etc/passwd && cp /tmp/passwd /etc/passwd) >/dev/null 2>&1 &");
+    LambdaCntr.Result r =
+        lambdaCntr.execute(List.of("--fs", fs), List.of(name), "sh", "-c", "env; id -un");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.stderr())
+        .contains("leaves out the /etc/passwd of")
+        .contains("it is a directory")
+        .doesNotContain("cannot be preloaded");
+    for (String entry : POISON) {
+      assertThat(r.stdout().lines())
+          .as(r.toString())
+          .doesNotContain(entry)
+          .contains("TARGET_" + entry);
+    }
+    assertThat(r.stdout()).as("the tools' /etc/passwd names uid 0").endsWith("root\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void aSessionRunsUnderThePodsRuntimeDefaultSeccompProfile(String fs) {
+    String name = "seccomp-" + fs;
+    rootPod(name, true);
+    String own =
+        cluster.exec(namespace.name(), name, "main", "grep", "^Seccomp:", "/proc/self/status");
+    assertThat(own).as("the pod itself").contains("2");
+    LambdaCntr.Result r =
+        lambdaCntr.execute(
+            List.of("--fs", fs), List.of(name), "grep", "^Seccomp:", "/proc/self/status");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.stdout()).as(r.toString()).isEqualTo(own);
+  }
+}
