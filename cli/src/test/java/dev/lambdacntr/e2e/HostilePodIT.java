@@ -88,6 +88,7 @@ class HostilePodIT {
         cat $d/environ >/dev/null 2>&1 && environ=OPEN || environ=DENIED
         echo "PROC $p comm=$comm exe=$exe fds=$fds root=$root environ=$environ"
       done
+      true
       """;
 
   @ParameterizedTest
@@ -127,15 +128,30 @@ class HostilePodIT {
   void aMalformedPodIsStillDebuggableAndItsEnvironmentHijacksNothing(String fs) {
     String name = "malformed-" + fs;
     rootPod(name, false);
-    // the runtime reads /etc/passwd for every exec into the pod: the directory stays 60 s
+    // the runtime reads /etc/passwd for every exec into the pod, so the pod turns it into a
+    // directory in the background (and back after 90 s), and lambda-cntr watches for it
     cluster.exec(
         namespace.name(),
         name,
         "main",
         "sh",
         "-c",
-        "cp /etc/passwd /tmp/passwd && (rm /etc/passwd && mkdir /etc/passwd && sleep 60"
+        "cp /etc/passwd /tmp/passwd && (rm /etc/passwd && mkdir /etc/passwd && sleep 90"
             + " && rmdir /etc/passwd && cp /tmp/passwd /etc/passwd) >/dev/null 2>&1 &");
+    TestCluster.eventually(
+        Duration.ofSeconds(30),
+        "/etc/passwd of the pod a directory",
+        () ->
+            lambdaCntr
+                    .execute(
+                        List.of("--fs", fs),
+                        List.of(name),
+                        "test",
+                        "-d",
+                        "/var/lib/cntr/etc/passwd")
+                    .exit()
+                == 0,
+        () -> "still a file");
     LambdaCntr.Result r =
         lambdaCntr.execute(List.of("--fs", fs), List.of(name), "sh", "-c", "env; id -un");
     assertThat(r.exit()).as(r.toString()).isZero();
