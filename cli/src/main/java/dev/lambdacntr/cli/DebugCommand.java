@@ -2,6 +2,7 @@ package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
+import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import java.util.ArrayList;
@@ -124,6 +125,27 @@ final class DebugCommand extends SessionCommand {
     all.add(new PortMapping(local, remote));
     all.addAll(super.forwards());
     return all;
+  }
+
+  @Option(
+      names = "--allow-host-network",
+      description =
+          "debug a pod that uses the node's network: the debugger's port is then open on the node")
+  boolean allowHostNetwork;
+
+  @Override
+  void admit(Target target) {
+    if (target.hostNetwork() && !allowHostNetwork) {
+      throw new CntrException(
+          ExitCode.USAGE,
+          "pod "
+              + target.namespace()
+              + "/"
+              + target.pod()
+              + " uses the node's network: the debugger would listen on the node's 127.0.0.1:"
+              + remotePort()
+              + ", open to every process of the node; --allow-host-network to debug it anyway");
+    }
   }
 
   @Override

@@ -107,6 +107,7 @@ final class PortForwardCommand implements Callable<Integer> {
                   protect,
                   Optional.of(cluster.guardian()),
                   false),
+              t -> {},
               ports -> {})) {
         companion.beforeExec(target);
         companion.ending().ifPresent(e -> e.thenAccept(gone::complete));

@@ -4,6 +4,7 @@ import dev.lambdacntr.cli.agent.RuntimeSocket;
 import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
 import dev.lambdacntr.cli.kube.ClusterConnection;
+import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.cli.warm.DirectConfig;
 import dev.lambdacntr.cli.warm.Kubeconfig;
 import dev.lambdacntr.cli.warm.WarmSession;
@@ -49,6 +50,9 @@ abstract class SessionCommand implements Callable<Integer> {
   List<PortMapping> forwards() {
     return companions.forwards.mappings();
   }
+
+  /** Refuses a target the command must not run against (throws); called before the exec. */
+  void admit(Target target) {}
 
   /** Called once the forwarded ports listen (a debugger's connect hint). */
   void listening(List<PortForwarder.Listening> ports, Progress progress) {}
@@ -106,6 +110,7 @@ abstract class SessionCommand implements Callable<Integer> {
                     companions.protect(protectsByDefault()),
                     Optional.of(cluster.guardian()),
                     rawTerminal),
+                this::admit,
                 ports -> listening(ports, progress))) {
       SessionRequest request = request(connection.defaultNamespace(), socket, command, tty);
       return new SessionRunner(connection, context, progress).run(request, companion);

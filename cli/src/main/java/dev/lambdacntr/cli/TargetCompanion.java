@@ -45,6 +45,7 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
   private final Progress progress;
   private final Plan plan;
   private final Consumer<List<PortForwarder.Listening>> onListening;
+  private final Consumer<Target> admit;
   private final Thread shutdownHook = new Thread(this::close, "lambda-cntr-session-cleanup");
   private boolean hooked;
   private Optional<PortForwarder> forwarder = Optional.empty();
@@ -56,7 +57,9 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
       PrintStream stderr,
       Progress progress,
       Plan plan,
+      Consumer<Target> admit,
       Consumer<List<PortForwarder.Listening>> onListening) {
+    this.admit = admit;
     this.connection = connection;
     this.stderr = stderr;
     this.progress = progress;
@@ -66,6 +69,8 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
 
   @Override
   public void beforeExec(Target target) {
+    // the command's own conditions on the target, before anything is started for it
+    admit.accept(target);
     // Ctrl-C or SIGTERM on a piped session: release the marks on the way out
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     hooked = true;

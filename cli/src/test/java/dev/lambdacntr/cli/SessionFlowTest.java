@@ -262,6 +262,25 @@ class SessionFlowTest {
   }
 
   @Test
+  void debugRefusesAPodOnTheNodesNetworkUnlessAllowed() {
+    Pod plain = cluster.addRunningPod("default", "host-net", "node-1", "app");
+    cluster.client().pods().inNamespace("default").withName("host-net").delete();
+    plain.getSpec().setHostNetwork(true);
+    plain.getMetadata().setResourceVersion(null);
+    cluster.addPod(plain);
+
+    Result r = run("debug", "host-net", "--debugpy", "--local-port", "0");
+
+    assertThat(r.exit()).as(r.stderr()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(r.stderr())
+        .contains(
+            "lambda-cntr: pod default/host-net uses the node's network: the debugger would listen"
+                + " on the node's 127.0.0.1:5678")
+        .contains("--allow-host-network");
+    assertThat(cluster.execLog().argv()).as("nothing executed").isEmpty();
+  }
+
+  @Test
   void missingSocketDirectoryIsReportedAtOnce() {
     cluster.agentBehaviour(AgentBehaviour.NO_SOCKET_DIRECTORY);
     Result r = run("execute", "demo-7d9f", "--", "exit", "0");

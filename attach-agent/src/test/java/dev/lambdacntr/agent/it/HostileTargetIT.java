@@ -26,6 +26,9 @@ class HostileTargetIT {
   static int hostile;
   static int probes;
 
+  static String agentFilesBefore;
+  static java.util.Set<String> mountsBefore;
+
   @BeforeAll
   static void start(TestBed testBed) throws IOException {
     bed = testBed;
@@ -35,6 +38,34 @@ class HostileTargetIT {
     hostile =
         bed.containerd.run(
             "hostile", TargetImages.HOSTILE + ":" + TargetImages.TAG, new ArrayList<>());
+    agentFilesBefore = agentFiles();
+    mountsBefore = mountPoints();
+  }
+
+  /**
+   * After every attack: the agent's files are as they were, the machine has no mount and no session
+   * helper more than before.
+   */
+  @org.junit.jupiter.api.AfterAll
+  static void nothingOfTheAgentOrTheNodeChanged() throws IOException {
+    assertThat(agentFiles()).as("the agent distribution's checksums").isEqualTo(agentFilesBefore);
+    assertThat(mountPoints()).as("the machine's mount points").isEqualTo(mountsBefore);
+    assertThat(Commands.run(List.of("pgrep", "-f", "^lambda-cntr-exec")).out())
+        .as("session helpers left")
+        .isBlank();
+  }
+
+  private static String agentFiles() {
+    return Commands.check(
+        "sh", "-c", "cd " + Agent.home() + " && find . -type f | sort | xargs sha256sum");
+  }
+
+  private static java.util.Set<String> mountPoints() throws IOException {
+    java.util.Set<String> points = new java.util.TreeSet<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      points.add(line.split(" ")[4]);
+    }
+    return points;
   }
 
   /** Runs a shell script as a process of the hostile target. */

@@ -10,6 +10,7 @@ package dev.lambdacntr.cli.kube;
  * @param node the node the pod runs on
  * @param containerId the runtime's container ID, without the scheme
  * @param runtime the scheme of {@code containerStatuses[].containerID}, such as {@code cri-o}
+ * @param hostNetwork whether the pod uses the node's network namespace
  */
 public record Target(
     String namespace,
@@ -18,4 +19,5 @@ public record Target(
     String container,
     String node,
     String containerId,
-    String runtime) {}
+    String runtime,
+    boolean hostNetwork) {}

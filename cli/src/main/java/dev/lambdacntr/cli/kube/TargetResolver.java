@@ -105,7 +105,8 @@ public final class TargetResolver {
         container,
         spec.getNodeName(),
         id.substring(scheme + 3),
-        id.substring(0, scheme));
+        id.substring(0, scheme),
+        Boolean.TRUE.equals(spec.getHostNetwork()));
   }
 
   private static String defaultContainer(Pod pod, String ref) {

@@ -45,6 +45,7 @@ public final class ModelJson {
             s -> {
               PodSpec spec = new PodSpec();
               spec.setNodeName(Json.string(s, "nodeName").orElse(null));
+              spec.setHostNetwork(Boolean.TRUE.equals(s.get("hostNetwork")));
               spec.setContainers(list(s, "containers", ModelJson::container));
               spec.setInitContainers(list(s, "initContainers", ModelJson::container));
               spec.setEphemeralContainers(

@@ -60,7 +60,8 @@ class TargetResolverTest {
   void theOnlyContainerIsTaken() {
     Target t = TargetResolver.select(pod("app").build(), Optional.empty());
     assertThat(t)
-        .isEqualTo(new Target("shop", "cart-7d9f", "uid-1", "app", "worker-2", ID, "containerd"));
+        .isEqualTo(
+            new Target("shop", "cart-7d9f", "uid-1", "app", "worker-2", ID, "containerd", false));
   }
 
   @Test

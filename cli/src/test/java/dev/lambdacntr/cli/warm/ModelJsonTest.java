@@ -313,7 +313,7 @@ class ModelJsonTest {
 
   @Test
   void auditEventIsWrittenAsTheClientLibraryWritesIt() {
-    Target target = new Target("shop", "cart", "uid-1", "app", "n1", ID, "containerd");
+    Target target = new Target("shop", "cart", "uid-1", "app", "n1", ID, "containerd", false);
     for (List<String> command : List.of(List.<String>of(), List.of("sh", "-c", "echo \"hi\"\n"))) {
       var event =
           AuditEvents.build(
