@@ -148,6 +148,41 @@ final class DebugCommand extends SessionCommand {
     }
   }
 
+  /**
+   * The debugger reads no input; the session's stdin is held open and empty for as long as this
+   * process runs, so that its end tells the session that the CLI is gone, however it ended
+   * (debugpy-session.sh stops the debugger's listener then).
+   */
+  @Override
+  CliContext sessionContext() {
+    return new CliContext(
+        context.env(),
+        new HeldOpenInput(),
+        context.stdout(),
+        context.stderr(),
+        context.stdinIsTerminal(),
+        context.stdoutIsTerminal(),
+        context.startNanos());
+  }
+
+  /** An input that has nothing and never ends, until the thread reading it is interrupted. */
+  static final class HeldOpenInput extends java.io.InputStream {
+    @Override
+    public int read() {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      return read();
+    }
+  }
+
   @Override
   boolean wantsTty() {
     return false;

@@ -51,6 +51,11 @@ abstract class SessionCommand implements Callable<Integer> {
     return companions.forwards.mappings();
   }
 
+  /** The context the session runs with: this run's, unless the command changes its input. */
+  CliContext sessionContext() {
+    return context;
+  }
+
   /** Refuses a target the command must not run against (throws); called before the exec. */
   void admit(Target target) {}
 
@@ -113,7 +118,7 @@ abstract class SessionCommand implements Callable<Integer> {
                 this::admit,
                 ports -> listening(ports, progress))) {
       SessionRequest request = request(connection.defaultNamespace(), socket, command, tty);
-      return new SessionRunner(connection, context, progress).run(request, companion);
+      return new SessionRunner(connection, sessionContext(), progress).run(request, companion);
     }
   }
 

@@ -71,7 +71,9 @@ printf '#!/bin/sh\nexec %s -iex "set sysroot /proc/%s/root" %s "$@"\n' "$gdb" "$
 chmod 755 "$bin/gdb"
 # debugpy cannot be unloaded, but what listens is its adapter, a process of its own that the
 # target starts (and daemonizes) from this session's files: it is stopped when the session ends, so
-# that nothing of the session stays open to the pod's other containers.
+# that nothing of the session stays open to the pod's other containers. The session ends with a
+# signal, or with the end of stdin: the CLI keeps stdin open while it runs (sending nothing), and
+# the runtime closes it when the CLI's stream goes, however the CLI ended.
 adapter="$tools/usr/lib/python3/dist-packages/debugpy/adapter --for-server"
 stop_adapter() {
   for d in /proc/[0-9]*; do
@@ -82,7 +84,5 @@ trap 'stop_adapter; exit 0' HUP TERM INT
 PATH=$bin:$PATH PYTHONPATH=$tools/usr/lib/python3/dist-packages "$python" -m debugpy --listen "$listen" --pid "$pid" ||
   exit
 echo "lambda-cntr: debugpy listens on $listen in process $pid"
-while :; do
-  sleep 3600 &
-  wait $!
-done
+cat >/dev/null
+stop_adapter

@@ -19,12 +19,13 @@ import java.util.Optional;
  *
  * <p>A kernel cannot hand out a process's filter without stopping it (ptrace), so the filter is
  * rebuilt from where the runtime took it: {@code linux.seccomp} of the OCI configuration in the
- * container's bundle directory, which is the working directory of the container's parent, the
- * runtime's shim ({@code containerd-shim-runc-v2} for containerd and Docker, conmon for CRI-O). It
- * is encoded for the native helper, which compiles it with libseccomp and loads it into the session
- * (see {@code load_seccomp} in {@code lambda-cntr-exec.c}). When the target runs under a filter
- * that cannot be rebuilt so, the session is refused unless the user waives it ({@code
- * --no-seccomp}).
+ * container's bundle directory. The container's parent is the runtime's shim ({@code
+ * containerd-shim-runc-v2} for containerd and Docker, conmon for CRI-O), whose working directory is
+ * that bundle, or, where one shim serves a whole pod (containerd's CRI), the pod sandbox's bundle,
+ * beside which the container's lies under its ID. It is encoded for the native helper, which
+ * compiles it with libseccomp and loads it into the session (see {@code load_seccomp} in {@code
+ * lambda-cntr-exec.c}). When the target runs under a filter that cannot be rebuilt so, the session
+ * is refused unless the user waives it ({@code --no-seccomp}).
  */
 public final class SeccompProfile {
   private static final ExitCode REFUSED = ExitCode.AGENT_ENTER_FAILED;
@@ -42,23 +43,18 @@ public final class SeccompProfile {
       return Optional.empty();
     }
     int parent = parent(target.read("stat"));
-    Path bundle = Path.of("/proc", Integer.toString(parent), "cwd");
-    String bundleName;
+    Path shimDirectory = Path.of("/proc", Integer.toString(parent), "cwd");
+    String shimDirectoryName;
     try {
-      bundleName = Files.readSymbolicLink(bundle).getFileName().toString();
+      shimDirectoryName = Files.readSymbolicLink(shimDirectory).getFileName().toString();
     } catch (IOException | NullPointerException e) {
       throw refused(target, "its parent " + parent + " has no bundle directory: " + e);
     }
-    if (containerId.isPresent() && !containerId.get().equals(bundleName)) {
-      throw refused(
-          target,
-          "the working directory of its parent "
-              + parent
-              + " ("
-              + bundleName
-              + ") is not the bundle of container "
-              + containerId.get());
-    }
+    // through the magic link, so that ".." is the bundle directory's parent on the node
+    Path bundle =
+        containerId.isEmpty() || containerId.get().equals(shimDirectoryName)
+            ? shimDirectory
+            : shimDirectory.resolve("..").resolve(containerId.get());
     String config;
     try {
       config = Files.readString(bundle.resolve("config.json"), StandardCharsets.UTF_8);
