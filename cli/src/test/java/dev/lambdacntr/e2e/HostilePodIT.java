@@ -112,7 +112,7 @@ class HostilePodIT {
                 "execute",
                 List.of("--fs", fs),
                 List.of(name),
-                List.of("sh", "-c", "echo session-ready; exec sleep 300")))) {
+                List.of("sh", "-c", "echo session-ready; exec cat")))) {
       session.awaitLine("session-ready", l -> l.equals("session-ready"), Duration.ofMinutes(3));
       String hunt = cluster.exec(namespace.name(), name, "main", "sh", "-c", HUNT);
       List<String> guard = hunt.lines().filter(l -> l.contains("comm=lambda-cntr-exe")).toList();
@@ -125,6 +125,9 @@ class HostilePodIT {
       session.terminate();
       session.awaitExit(Duration.ofSeconds(60));
     }
+    // The session's program reads its stdin, which the runtime closes when the CLI's stream goes:
+    // it ends, and the guard with it. (One that neither reads nor prints learns nothing of its
+    // client's end in direct mode: docs/security.md, "Still open".)
     TestCluster.eventually(
         Duration.ofSeconds(20),
         "no session process left in the pod",
