@@ -122,6 +122,24 @@ class HostilePodIT {
       String fds = guard.get(0).replaceAll(".* fds=(\\S*) root=.*", "$1");
       assertThat(fds.split(",")).as(hunt).allMatch(t -> t.equals("DENIED"));
       assertThat(hunt).doesNotContain("PARENT-OF");
+      // and the agent's own files, which every later session runs, cannot be changed in its pod
+      Pod agent =
+          cluster
+              .client()
+              .pods()
+              .inNamespace(namespace.agentNamespace("hostile"))
+              .list()
+              .getItems()
+              .get(0);
+      String write =
+          cluster.exec(
+              agent.getMetadata().getNamespace(),
+              agent.getMetadata().getName(),
+              agent.getSpec().getContainers().get(0).getName(),
+              "sh",
+              "-c",
+              "touch /opt/lambda-cntr/lib/planted 2>&1; true");
+      assertThat(write).contains("Read-only file system");
       session.terminate();
       session.awaitExit(Duration.ofSeconds(60));
     }

@@ -122,6 +122,17 @@ public final class AgentTemplate {
             .build());
     mounts.add(
         new VolumeMountBuilder().withName("sessions").withMountPath(SESSIONS_DIRECTORY).build());
+    // the root file system is read-only (the agent's binaries are what every session runs); the
+    // JVM's scratch files go here
+    volumes.add(
+        new VolumeBuilder()
+            .withName("tmp")
+            .withNewEmptyDir()
+            .withMedium("Memory")
+            .withSizeLimit(new Quantity("16Mi"))
+            .endEmptyDir()
+            .build());
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
     return new PodSpecBuilder()
         .withNodeName(spec.node())
         .withHostPID(true)
@@ -148,6 +159,7 @@ public final class AgentTemplate {
         .withNewSecurityContext()
         .withPrivileged(true)
         .withRunAsUser(0L)
+        .withReadOnlyRootFilesystem(true)
         .endSecurityContext()
         .withNewResources()
         .withRequests(
