@@ -106,6 +106,8 @@ struct spec {
   const char *cwd;
   int tty;
   int marker_dir_fd;
+  int framed_stdin;
+  int stdin_fd; /* framed and without a terminal: the read end of the program's stdin pipe */
   const char *marker_name;
   int end_with_parent;
   const char *program;
@@ -179,7 +181,7 @@ static void parse_groups(struct spec *s, const char *list) {
 
 static void parse_args(struct spec *s, int argc, char **argv) {
   memset(s, 0, sizeof *s);
-  s->pidns_fd = s->timens_fd = s->userns_fd = s->marker_dir_fd = -1;
+  s->pidns_fd = s->timens_fd = s->userns_fd = s->marker_dir_fd = s->stdin_fd = -1;
   int i = 1;
   for (; i < argc; i++) {
     const char *a = argv[i];
@@ -244,6 +246,8 @@ static void parse_args(struct spec *s, int argc, char **argv) {
       s->marker_name = colon + 1;
     } else if (!strcmp(a, "--seccomp")) {
       s->seccomp = need(argc, argv, ++i);
+    } else if (!strcmp(a, "--framed-stdin")) {
+      s->framed_stdin = 1;
     } else if (!strcmp(a, "--end-with-parent")) {
       s->end_with_parent = 1;
     } else {
@@ -591,6 +595,9 @@ static void run_leader(const struct spec *s, int master) {
       if (dup2(slave, fd) < 0) die(ST_TERMINAL_FAILED, errno, "attach the session's terminal");
     if (slave > 2) close(slave);
     close(master);
+  } else if (s->stdin_fd >= 0) {
+    if (dup2(s->stdin_fd, 0) < 0) die(ST_INTERNAL, errno, "attach the session's input");
+    close(s->stdin_fd);
   }
   reset_signals();
   if (s->lsm_attr) {
@@ -634,6 +641,7 @@ static void run_guard(const struct spec *s, int master, pid_t keeper_as_seen) {
   if (leader < 0) die(ST_INTERNAL, errno, "fork the session leader");
   if (leader == 0) run_leader(s, master);
   if (master >= 0) close(master);
+  if (s->stdin_fd >= 0) close(s->stdin_fd);
   /* the leader reports its own exec failure; from here on nothing more to report */
   close(report_fd);
   report_fd = -1;
@@ -719,11 +727,12 @@ static void run_keeper(const struct spec *s, int master, pid_t helper_as_seen) {
   /* From here on, children are in the target's PID namespace, where the target can see them: the
      guard is given only what it uses (see keep_only). */
   {
-    int keep[MAX_CGROUPS + 3];
+    int keep[MAX_CGROUPS + 4];
     int n = 0;
     keep[n++] = master;
     keep[n++] = report_fd;
     keep[n++] = s->userns_fd;
+    keep[n++] = s->stdin_fd;
     for (int i = 0; i < s->ncgroups; i++) keep[n++] = s->cgroups[i].fd;
     keep_only(keep, n);
   }
@@ -738,6 +747,7 @@ static void run_keeper(const struct spec *s, int master, pid_t helper_as_seen) {
   if (guard < 0) die(ST_INTERNAL, errno, "fork into the target's PID namespace");
   if (guard == 0) run_guard(s, master, getppid());
   if (master >= 0) close(master);
+  if (s->stdin_fd >= 0) close(s->stdin_fd);
   close(report_fd); /* the guard and the leader report from here on */
   report_fd = -1;
 
@@ -787,8 +797,48 @@ static enum pumped pump(int from, int to) {
 enum outcome { SESSION_ENDED, CLIENT_GONE };
 
 /* Runs until the keeper exits (the session ended) or the client disappears. */
-static enum outcome supervise(const struct spec *s, int sfd, int master, pid_t keeper, int *status) {
-  int stdin_open = s->tty;
+/* The session's input when the CLI frames it (--framed-stdin, dev.lambdacntr.protocol.StdinFrames):
+   frames of a 4-byte big-endian length and that many bytes, a length of 0 marking the end of the
+   input. The stream itself stays open while the CLI runs, so its end, with or without that mark
+   before, means the client is gone: the one sign of it a session that prints nothing gets. */
+struct frames {
+  int sink; /* the terminal's master, or the write end of the program's stdin pipe; -1 once ended */
+  int pipe_sink;
+  unsigned char header[4];
+  int header_got;
+  uint32_t remaining;
+};
+
+static void frames_end_input(struct frames *f) {
+  if (f->pipe_sink && f->sink >= 0) close(f->sink);
+  f->sink = -1;
+}
+
+static void frames_feed(struct frames *f, const unsigned char *data, size_t len) {
+  while (len > 0) {
+    if (f->remaining == 0) {
+      f->header[f->header_got++] = *data++;
+      len--;
+      if (f->header_got < 4) continue;
+      f->header_got = 0;
+      f->remaining = (uint32_t)f->header[0] << 24 | (uint32_t)f->header[1] << 16 | (uint32_t)f->header[2] << 8 |
+                     f->header[3];
+      if (f->remaining == 0) frames_end_input(f);
+      continue;
+    }
+    size_t take = len < f->remaining ? len : f->remaining;
+    /* a program that closed its input loses what is left of it, as with a plain pipe */
+    if (f->sink >= 0 && write_all(f->sink, (const char *)data, take)) frames_end_input(f);
+    data += take;
+    len -= take;
+    f->remaining -= (uint32_t)take;
+  }
+}
+
+static enum outcome supervise(const struct spec *s, int sfd, int master, pid_t keeper, int *status,
+                              int stdin_sink) {
+  struct frames frames = {s->tty ? master : stdin_sink, !s->tty, {0}, 0, 0};
+  int stdin_open = s->tty || s->framed_stdin;
   int master_open = master >= 0;
   int watch_out = !s->tty && fcntl(1, F_GETFD) != -1;
   int watch_err = !s->tty && fcntl(2, F_GETFD) != -1;
@@ -829,7 +879,13 @@ static enum outcome supervise(const struct spec *s, int sfd, int master, pid_t k
       if (r == SINK_FAILED) return CLIENT_GONE;
       if (r != PUMPED) master_open = 0; /* every slave closed: the output is over */
     }
-    if (i_stdin >= 0 && p[i_stdin].revents) {
+    if (i_stdin >= 0 && p[i_stdin].revents && s->framed_stdin) {
+      unsigned char buf[16384];
+      ssize_t got = read(0, buf, sizeof buf);
+      if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (got <= 0) return CLIENT_GONE;
+      frames_feed(&frames, buf, (size_t)got);
+    } else if (i_stdin >= 0 && p[i_stdin].revents) {
       enum pumped r = pump(0, master);
       /* a read error is the hang-up of our terminal: the client is gone; end of file on a pipe
          only ends the input */
@@ -905,6 +961,11 @@ int main(int argc, char **argv) {
   int sfd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0) die(ST_INTERNAL, errno, "watch signals");
 
+  int stdin_pipe[2] = {-1, -1};
+  if (s.framed_stdin && !s.tty) {
+    if (pipe2(stdin_pipe, O_CLOEXEC)) die(ST_INTERNAL, errno, "create the session's input pipe");
+    s.stdin_fd = stdin_pipe[0];
+  }
   int reports[2];
   if (pipe2(reports, O_CLOEXEC)) die(ST_INTERNAL, errno, "create the report pipe");
   pid_t helper = getpid();
@@ -914,9 +975,11 @@ int main(int argc, char **argv) {
     close(reports[0]);
     close(sfd);
     report_fd = reports[1];
+    if (stdin_pipe[1] >= 0) close(stdin_pipe[1]);
     run_keeper(&s, master, helper);
   }
   close(reports[1]);
+  if (stdin_pipe[0] >= 0) close(stdin_pipe[0]);
 
   /* Either a failure report, or end of file once the program was executed. */
   struct report r;
@@ -940,7 +1003,7 @@ int main(int argc, char **argv) {
     termios_saved = tcsetattr(0, TCSANOW, &raw) == 0;
   }
   int status = ST_INTERNAL;
-  if (supervise(&s, sfd, master, keeper, &status) == SESSION_ENDED) {
+  if (supervise(&s, sfd, master, keeper, &status, stdin_pipe[1]) == SESSION_ENDED) {
     drain(master);
   } else {
     kill(keeper, SIGHUP);

@@ -11,7 +11,8 @@ import java.util.Optional;
  * <pre>
  * lambda-cntr-agent attach (--pid PID | CONTAINER_ID) [--runtime NAME] [--socket-path PATH]
  *                          [--pod-uid UID] [--fs auto|mount|fuse] [--tools-root DIR] [--tty] [--keep-env]
- *                          [--tmp-size SIZE] [--no-seccomp] [-- CMD [ARGS...]]
+ *                          [--tmp-size SIZE] [--no-seccomp] [--framed-stdin]
+ *                          [-- CMD [ARGS...]]
  * </pre>
  *
  * <p>An empty command means an interactive login shell.
@@ -30,6 +31,7 @@ import java.util.Optional;
  *     ({@code LD_PRELOAD}, {@code BASH_ENV}, ...) are kept as they are instead of renamed
  * @param tmpSize the size of the session's private {@code /tmp} and {@code /run} (tmpfs {@code
  *     size=}: bytes with an optional k, m or g, or a percentage of memory)
+ * @param framedStdin whether stdin comes in {@link StdinFrames} (the CLI always sends it so)
  * @param noSeccomp whether a session may run without the target's seccomp filter when the agent
  *     cannot give it that filter
  * @param command the program and its arguments, or empty for a login shell
@@ -46,6 +48,7 @@ public record AgentInvocation(
     boolean keepEnv,
     String tmpSize,
     boolean noSeccomp,
+    boolean framedStdin,
     List<String> command) {
 
   /** The size of the session's {@code /tmp} and {@code /run} unless the user says otherwise. */
@@ -98,6 +101,7 @@ public record AgentInvocation(
         keepEnv,
         tmpSize,
         noSeccomp,
+        true,
         command);
   }
 
@@ -124,6 +128,9 @@ public record AgentInvocation(
     if (noSeccomp) {
       argv.add("--no-seccomp");
     }
+    if (framedStdin) {
+      argv.add("--framed-stdin");
+    }
     containerId.ifPresent(argv::add);
     if (!command.isEmpty()) {
       argv.add("--");
@@ -148,6 +155,7 @@ public record AgentInvocation(
     boolean keepEnv = false;
     String tmpSize = DEFAULT_TMP_SIZE;
     boolean noSeccomp = false;
+    boolean framedStdin = false;
     List<String> command = List.of();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -169,6 +177,7 @@ public record AgentInvocation(
         case "--pod-uid" -> podUid = Optional.of(valueOf(args, ++i, arg));
         case "--tmp-size" -> tmpSize = valueOf(args, ++i, arg);
         case "--no-seccomp" -> noSeccomp = true;
+        case "--framed-stdin" -> framedStdin = true;
         default -> {
           if (arg.startsWith("-")) {
             throw new CntrException(ExitCode.AGENT_USAGE, "unknown agent option '" + arg + "'");
@@ -194,6 +203,7 @@ public record AgentInvocation(
         keepEnv,
         tmpSize,
         noSeccomp,
+        framedStdin,
         command);
   }
 

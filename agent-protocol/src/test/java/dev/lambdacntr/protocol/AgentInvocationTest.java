@@ -43,6 +43,7 @@ class AgentInvocationTest {
             "--tmp-size",
             "128m",
             "--no-seccomp",
+            "--framed-stdin",
             "4f1c2a",
             "--",
             "sh",

@@ -208,6 +208,7 @@ final class Attach {
         cgroups,
         snapshot,
         invocation.tty() || LibC.isatty(0) == 1,
+        invocation.framedStdin(),
         invocation.keepEnv(),
         seccomp,
         Capabilities.kernelLastCap(),

@@ -196,6 +196,8 @@ public final class SessionRunner {
             stderr,
             left,
             "agent pod " + agent.ref())) {
+      // the agent is called with --framed-stdin (SessionRequest.agentExec)
+      stream.frameStdin();
       if (!stream.canCloseStdin()) {
         progress.detail("the API server speaks only v4.channel.k8s.io: stdin's end cannot be sent");
       }

@@ -215,4 +215,38 @@ class HostilePodIT {
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.stdout()).as(r.toString()).isEqualTo(own);
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void aSilentSessionEndsWhenItsClientIsKilled(String fs) {
+    String name = "silent-" + fs;
+    rootPod(name, false);
+    RunningCli session =
+        RunningCli.start(
+            lambdaCntr,
+            lambdaCntr.session(
+                "execute", List.of("--fs", fs), List.of(name), List.of("sleep", "300")));
+    try {
+      TestCluster.eventually(
+          Duration.ofMinutes(3),
+          "the session in the pod",
+          () ->
+              cluster
+                  .exec(namespace.name(), name, "main", "sh", "-c", HUNT)
+                  .contains("comm=lambda-cntr-exe"),
+          session::toString);
+      // kill -9: nothing of the CLI's own ends the session; the agent sees its input stream end
+      session.kill();
+      TestCluster.eventually(
+          Duration.ofSeconds(30),
+          "no session process left in the pod after the CLI's SIGKILL",
+          () ->
+              !cluster
+                  .exec(namespace.name(), name, "main", "sh", "-c", HUNT)
+                  .contains("comm=lambda-cntr-exe"),
+          () -> cluster.exec(namespace.name(), name, "main", "sh", "-c", HUNT));
+    } finally {
+      session.kill();
+    }
+  }
 }

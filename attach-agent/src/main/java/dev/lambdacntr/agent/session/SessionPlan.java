@@ -17,6 +17,7 @@ import java.util.function.Predicate;
  * @param cgroups the inheritable {@code cgroup.procs} fds
  * @param snapshot what the session adopts from the target
  * @param tty whether the session gets a terminal
+ * @param framedStdin whether the session's input comes in frames (see {@code StdinFrames})
  * @param keepEnv whether the target's tool-hijacking variables are kept as they are
  * @param seccomp the target's seccomp filter for the helper ({@code SeccompProfile}), if any
  * @param lastCap the kernel's highest capability number, read in the agent's own procfs before
@@ -33,6 +34,7 @@ public record SessionPlan(
     List<SessionSpec.CgroupFd> cgroups,
     TargetSnapshot snapshot,
     boolean tty,
+    boolean framedStdin,
     boolean keepEnv,
     Optional<String> seccomp,
     int lastCap,
@@ -77,6 +79,7 @@ public record SessionPlan(
         snapshot.securityLabel(),
         CntrLayout.underTargetRoot(snapshot.workingDirectory()),
         tty,
+        framedStdin,
         marker,
         endWithParent,
         program,

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param securityLabel the LSM label to apply on exec
  * @param workingDirectory where the program starts
  * @param tty whether to give the session a terminal of its own
+ * @param framedStdin whether the helper decodes the session's input from frames
  * @param marker the session marker to remove at the end: directory fd and name
  * @param endWithParent whether the session ends when the agent (the helper's parent) does
  * @param program the program, searched on PATH when it has no slash
@@ -47,6 +48,7 @@ public record SessionSpec(
     Optional<SecurityLabel> securityLabel,
     String workingDirectory,
     boolean tty,
+    boolean framedStdin,
     Optional<Marker> marker,
     boolean endWithParent,
     String program,
@@ -102,6 +104,9 @@ public record SessionSpec(
     add(args, "--cwd", workingDirectory);
     if (tty) {
       args.add("--tty");
+    }
+    if (framedStdin) {
+      args.add("--framed-stdin");
     }
     marker.ifPresent(m -> add(args, "--marker", m.directoryFd() + ":" + m.name()));
     if (endWithParent) {

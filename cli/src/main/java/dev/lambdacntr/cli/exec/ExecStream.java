@@ -2,6 +2,7 @@ package dev.lambdacntr.cli.exec;
 
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.protocol.StdinFrames;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.WebSocket;
@@ -52,6 +53,7 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
   private final ByteArrayOutputStream status = new ByteArrayOutputStream();
   private final CompletableFuture<ExecOutcome> outcome = new CompletableFuture<>();
   private volatile WebSocket socket;
+  private volatile boolean framedStdin;
 
   private ExecStream(
       OutputStream stdout,
@@ -174,21 +176,38 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
     return message == null ? "no message" : message;
   }
 
-  /** Sends stdin bytes, waiting while too much is queued (the remote side reads slowly). */
-  public void writeStdin(byte[] data, int offset, int length) throws IOException {
-    send(STDIN, data, offset, length);
+  /**
+   * Sends stdin in {@link StdinFrames} from here on, as the agent's {@code --framed-stdin} reads
+   * it: the end of the input is then a frame, on v4 as on v5, and the stream stays open until this
+   * process ends, which is how the agent learns that the CLI is gone.
+   */
+  public void frameStdin() {
+    framedStdin = true;
   }
 
-  /** Tells the remote process its stdin ended (v5); a no-op on v4, which cannot say it. */
+  /** Sends stdin bytes, waiting while too much is queued (the remote side reads slowly). */
+  public void writeStdin(byte[] data, int offset, int length) throws IOException {
+    if (framedStdin) {
+      byte[] frame = StdinFrames.frame(data, offset, length);
+      send(STDIN, frame, 0, frame.length);
+    } else {
+      send(STDIN, data, offset, length);
+    }
+  }
+
+  /** Tells the remote process its stdin ended (framed, or v5); a no-op on plain v4. */
   public void closeStdin() throws IOException {
-    if (closeSignal) {
+    if (framedStdin) {
+      byte[] end = StdinFrames.end();
+      send(STDIN, end, 0, end.length);
+    } else if (closeSignal) {
       send(CLOSE, new byte[] {STDIN}, 0, 1);
     }
   }
 
   /** Whether {@link #closeStdin} reaches the remote process. */
   public boolean canCloseStdin() {
-    return closeSignal;
+    return framedStdin || closeSignal;
   }
 
   /** Forwards the local terminal's size. */

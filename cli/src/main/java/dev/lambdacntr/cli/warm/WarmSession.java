@@ -199,6 +199,8 @@ public final class WarmSession {
             left,
             "agent pod " + agent.ref())) {
       progress.detail("exec session open");
+      // the agent is called with --framed-stdin (SessionRequest.agentExec)
+      stream.frameStdin();
       if (!stream.canCloseStdin()) {
         progress.detail("the API server speaks only v4.channel.k8s.io: stdin's end cannot be sent");
       }

@@ -17,12 +17,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <ul>
  *   <li>{@code exit N}: exits with N at once;
- *   <li>{@code cat}: echoes stdin to stdout until stdin's close signal, then exits 0;
+ *   <li>{@code cat}: echoes stdin to stdout until stdin's end, then exits 0;
  *   <li>{@code echo WORDS}: prints them; {@code stderr WORDS}: prints them on stderr;
  *   <li>{@code fail MESSAGE}: the runtime could not start the command (a Failure status);
  *   <li>no command (attach): a "shell" that answers each stdin line {@code exit N} by exiting N and
  *       echoes every other line.
  * </ul>
+ *
+ * Called as the CLI calls the agent ({@code --framed-stdin}), it reads stdin in {@code
+ * StdinFrames}, as the agent's helper does: an empty frame is the end of the input.
  */
 final class FakeAgentExec extends WebSocketListener {
 
@@ -30,6 +33,7 @@ final class FakeAgentExec extends WebSocketListener {
   private final boolean tty;
   private final MockCluster.ExecLog log;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream frames = new ByteArrayOutputStream();
   private boolean done;
 
   FakeAgentExec(String query, MockCluster.ExecLog log) {
@@ -98,19 +102,14 @@ final class FakeAgentExec extends WebSocketListener {
     List<String> cmd = userCommand();
     switch (channel) {
       case 0 -> {
-        if (!cmd.isEmpty()) {
-          send(ws, 1, payload);
+        if (argv.contains("--framed-stdin")) {
+          unframe(ws, payload);
         } else {
-          shell(ws, payload);
+          input(ws, payload);
         }
       }
       case 4 -> log.resizes().add(new String(payload, StandardCharsets.UTF_8));
-      case 255 -> {
-        log.stdinClosed().add(true);
-        if (!cmd.isEmpty() && cmd.get(0).equals("cat")) {
-          exit(ws, 0);
-        }
-      }
+      case 255 -> endOfInput(ws);
       default -> {}
     }
   }
@@ -119,6 +118,44 @@ final class FakeAgentExec extends WebSocketListener {
   @SuppressWarnings("deprecation")
   public void onMessage(WebSocket ws, io.fabric8.mockwebserver.http.ByteString bytes) {
     onMessage(ws, bytes.toByteArray());
+  }
+
+  private void input(WebSocket ws, byte[] payload) {
+    if (!userCommand().isEmpty()) {
+      send(ws, 1, payload);
+    } else {
+      shell(ws, payload);
+    }
+  }
+
+  private void endOfInput(WebSocket ws) {
+    log.stdinClosed().add(true);
+    List<String> cmd = userCommand();
+    if (!cmd.isEmpty() && cmd.get(0).equals("cat")) {
+      exit(ws, 0);
+    }
+  }
+
+  /** Decodes StdinFrames (4-byte big-endian length, then the bytes; 0 ends the input). */
+  private void unframe(WebSocket ws, byte[] payload) {
+    frames.write(payload, 0, payload.length);
+    byte[] all = frames.toByteArray();
+    int at = 0;
+    while (all.length - at >= 4 && !done) {
+      int length = java.nio.ByteBuffer.wrap(all, at, 4).getInt();
+      if (length == 0) {
+        at += 4;
+        endOfInput(ws);
+        continue;
+      }
+      if (all.length - at - 4 < length) {
+        break;
+      }
+      input(ws, java.util.Arrays.copyOfRange(all, at + 4, at + 4 + length));
+      at += 4 + length;
+    }
+    frames.reset();
+    frames.write(all, at, all.length - at);
   }
 
   private void shell(WebSocket ws, byte[] payload) {
