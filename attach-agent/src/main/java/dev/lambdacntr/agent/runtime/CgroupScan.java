@@ -61,7 +61,7 @@ public final class CgroupScan implements PidSource {
     return members.values().stream()
         .filter(m -> !members.containsKey(m.parent()))
         .min(java.util.Comparator.comparingLong(Member::startTime).thenComparingInt(Member::pid))
-        .map(m -> Lookup.found(m.pid(), false))
+        .map(m -> Lookup.found(m.pid()))
         .orElseGet(() -> Lookup.missed("no process in a cgroup named after '" + containerId + "'"));
   }
 

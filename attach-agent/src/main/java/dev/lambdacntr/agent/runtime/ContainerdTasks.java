@@ -84,7 +84,7 @@ public final class ContainerdTasks implements PidSource {
       misses.add(namespace + ": task not running (status " + status + ")");
       return Lookup.missed("task not running");
     }
-    return Lookup.found((int) pid, true);
+    return Lookup.found((int) pid);
   }
 
   private List<String> listNamespaces(GrpcChannel channel) {

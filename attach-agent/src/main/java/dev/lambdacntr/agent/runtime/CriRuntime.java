@@ -72,7 +72,7 @@ public final class CriRuntime implements PidSource {
       if (key.equals("info")) {
         Optional<Object> pid = Json.path(Wire.json(value), "pid");
         if (pid.isPresent() && pid.get() instanceof Long p && p > 0) {
-          return Lookup.found(p.intValue(), true);
+          return Lookup.found(p.intValue());
         }
         return Lookup.missed("no pid in the runtime's verbose info");
       }

@@ -71,7 +71,7 @@ public final class DockerEngine implements PidSource {
       return Lookup.missed("container not running");
     }
     if (pid.isPresent() && pid.get() instanceof Long p && p > 0) {
-      return Lookup.found(p.intValue(), true);
+      return Lookup.found(p.intValue());
     }
     return Lookup.missed("no State.Pid in the reply");
   }

@@ -8,18 +8,17 @@ public interface PidSource {
   /**
    * What a source found.
    *
-   * @param pid the PID, when found
-   * @param authoritative whether the runtime itself named this PID (rather than a guess from cgroup
-   *     names)
+   * @param pid the PID, when found (checked against the container's cgroup path by TargetProcess,
+   *     whichever source found it)
    * @param detail for a miss, why: it becomes a line of the "tried" list
    */
-  record Lookup(OptionalInt pid, boolean authoritative, String detail) {
-    public static Lookup found(int pid, boolean authoritative) {
-      return new Lookup(OptionalInt.of(pid), authoritative, "");
+  record Lookup(OptionalInt pid, String detail) {
+    public static Lookup found(int pid) {
+      return new Lookup(OptionalInt.of(pid), "");
     }
 
     public static Lookup missed(String detail) {
-      return new Lookup(OptionalInt.empty(), false, detail);
+      return new Lookup(OptionalInt.empty(), detail);
     }
   }
 

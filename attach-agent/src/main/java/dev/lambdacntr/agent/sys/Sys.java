@@ -71,7 +71,11 @@ public final class Sys {
   public static java.util.Optional<Fd> openTreeIfPresent(
       String path, boolean recursive, ExitCode code, String what) {
     int flags = LibC.OPEN_TREE_CLONE | LibC.O_CLOEXEC | (recursive ? LibC.AT_RECURSIVE : 0);
-    long fd = LibC.syscall(LibC.SYS_OPEN_TREE, LibC.AT_FDCWD, path, flags);
+    return unlessMissing(LibC.syscall(LibC.SYS_OPEN_TREE, LibC.AT_FDCWD, path, flags), code, what);
+  }
+
+  /** The descriptor a call returned; empty when it failed with ENOENT, thrown otherwise. */
+  private static java.util.Optional<Fd> unlessMissing(long fd, ExitCode code, String what) {
     if (fd < 0) {
       int errno = Native.getLastError();
       if (errno == Errno.ENOENT) {
@@ -114,15 +118,8 @@ public final class Sys {
       how.clear();
       how.setLong(0, flags & 0xffffffffL);
       how.setLong(16, resolve);
-      long fd = LibC.syscall(LibC.SYS_OPENAT2, dir.value(), path, how, how.size());
-      if (fd < 0) {
-        int errno = Native.getLastError();
-        if (errno == Errno.ENOENT) {
-          return java.util.Optional.empty();
-        }
-        throw failure(code, what, errno);
-      }
-      return java.util.Optional.of(new Fd((int) fd));
+      return unlessMissing(
+          LibC.syscall(LibC.SYS_OPENAT2, dir.value(), path, how, how.size()), code, what);
     }
   }
 

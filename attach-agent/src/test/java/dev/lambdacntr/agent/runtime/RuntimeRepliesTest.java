@@ -24,7 +24,6 @@ class RuntimeRepliesTest {
         CriRuntime.fromStatus(
             criStatus(1, "{\"sandboxID\":\"s\",\"pid\":31337,\"runtimeSpec\":{}}"));
     assertThat(lookup.pid()).isEqualTo(OptionalInt.of(31337));
-    assertThat(lookup.authoritative()).isTrue();
   }
 
   @Test
