@@ -63,6 +63,7 @@ def kubectl(*args, check=True, capture=True, timeout=180):
 
 # --- driving a command through a pty -------------------------------------------------------------
 
+
 class Session:
     """A command on a pty: timed from spawn to the prompt; its output kept for the report."""
 
@@ -129,15 +130,22 @@ class Session:
             visible = ANSI.sub(b"", bytes(self.output))
             if PROMPT.search(visible[-200:]):
                 return self.ms()
-            if press_enter_after_banner and not pressed and (
+            if (
+                press_enter_after_banner
+                and not pressed
+                and (
                     BANNER in self.output
-                    or any(BANNER.decode() in line for _, line in self.stderr_lines)):
+                    or any(BANNER.decode() in line for _, line in self.stderr_lines)
+                )
+            ):
                 os.write(self.fd, b"\r")
                 pressed = True
         raise RuntimeError(
             f"no prompt from {' '.join(self.argv)} within {timeout} s; output:\n"
             + self.output.decode(errors="replace")[-2000:]
-            + "\nstderr:\n" + "\n".join(line for _, line in self.stderr_lines[-20:]))
+            + "\nstderr:\n"
+            + "\n".join(line for _, line in self.stderr_lines[-20:])
+        )
 
     def send(self, text):
         os.write(self.fd, text.encode())
@@ -209,32 +217,50 @@ def shell_session(argv, timeout=120, exit_after=True, banner=False, env=None):
 
 # --- the cluster objects of a run -----------------------------------------------------------------
 
+
 def busybox_pod(name, node):
     return {
-        "apiVersion": "v1", "kind": "Pod",
+        "apiVersion": "v1",
+        "kind": "Pod",
         "metadata": {"name": name, "namespace": NS, "labels": {"lambda-cntr.dev/bench": "run"}},
         "spec": {
             "nodeName": node,
             "terminationGracePeriodSeconds": 1,
-            "containers": [{"name": "target", "image": BUSYBOX_IMAGE,
-                            "imagePullPolicy": "IfNotPresent"}],
+            "containers": [
+                {"name": "target", "image": BUSYBOX_IMAGE, "imagePullPolicy": "IfNotPresent"}
+            ],
         },
     }
 
 
 def create_pods(names, node):
     items = {"apiVersion": "v1", "kind": "List", "items": [busybox_pod(n, node) for n in names]}
-    subprocess.run([KUBECTL, "apply", "-f", "-"], input=json.dumps(items), text=True, check=True,
-                   capture_output=True)
-    kubectl("-n", NS, "wait", "--for=condition=Ready", "--timeout=300s",
-            *[f"pod/{n}" for n in names], timeout=330)
+    subprocess.run(
+        [KUBECTL, "apply", "-f", "-"],
+        input=json.dumps(items),
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+    kubectl(
+        "-n",
+        NS,
+        "wait",
+        "--for=condition=Ready",
+        "--timeout=300s",
+        *[f"pod/{n}" for n in names],
+        timeout=330,
+    )
 
 
 def pick_node():
     nodes = json.loads(kubectl("get", "nodes", "-o", "json"))["items"]
-    ready = [n["metadata"]["name"] for n in nodes
-             if any(c["type"] == "Ready" and c["status"] == "True" for c in n["status"]["conditions"])
-             and not n["spec"].get("unschedulable")]
+    ready = [
+        n["metadata"]["name"]
+        for n in nodes
+        if any(c["type"] == "Ready" and c["status"] == "True" for c in n["status"]["conditions"])
+        and not n["spec"].get("unschedulable")
+    ]
     if not ready:
         raise RuntimeError("no ready node")
     return sorted(ready)[0]
@@ -242,8 +268,18 @@ def pick_node():
 
 def lc_cleanup():
     subprocess.run([LC, "cleanup", "-q"], check=True, capture_output=True, timeout=120)
-    kubectl("-n", AGENTS, "wait", "--for=delete", "pod", "-l", AGENT_LABEL, "--timeout=120s",
-            check=False, timeout=150)
+    kubectl(
+        "-n",
+        AGENTS,
+        "wait",
+        "--for=delete",
+        "pod",
+        "-l",
+        AGENT_LABEL,
+        "--timeout=120s",
+        check=False,
+        timeout=150,
+    )
 
 
 def setup(node):
@@ -254,9 +290,18 @@ def setup(node):
 def teardown():
     log("cleanup: namespace, agents")
     errors = []
-    for step in (lambda: kubectl("delete", "namespace", NS, "--ignore-not-found", "--wait=true",
-                                 "--timeout=180s", timeout=200),
-                 lc_cleanup):
+    for step in (
+        lambda: kubectl(
+            "delete",
+            "namespace",
+            NS,
+            "--ignore-not-found",
+            "--wait=true",
+            "--timeout=180s",
+            timeout=200,
+        ),
+        lc_cleanup,
+    ):
         try:
             step()
         except Exception as e:  # noqa: BLE001 - report every cleanup failure, go on with the rest
@@ -274,13 +319,23 @@ def lc_attach(pod, fs, verbose=False):
 
 # --- start-up latency -----------------------------------------------------------------------------
 
+
 def startup(runs, node):
     log(f"startup: {runs} rounds on {node}")
     pods = ["target"] + [f"debug-{i}" for i in range(runs)]
     create_pods(pods, node)
-    samples = {k: [] for k in ("kubectl exec", "lambda-cntr warm, mount", "lambda-cntr warm, fuse",
-                               "kubectl attach (warm)", "kubectl debug (cold)",
-                               "lambda-cntr cold, mount", "lambda-cntr cold, fuse")}
+    samples = {
+        k: []
+        for k in (
+            "kubectl exec",
+            "lambda-cntr warm, mount",
+            "lambda-cntr warm, fuse",
+            "kubectl attach (warm)",
+            "kubectl debug (cold)",
+            "lambda-cntr cold, mount",
+            "lambda-cntr cold, fuse",
+        )
+    }
     phases = {}
     exec_argv = [KUBECTL, "exec", "-it", "-n", NS, "target", "--", "sh"]
     # One of each first, untimed: the API server's, kubelet's and page cache's first-time costs.
@@ -301,15 +356,33 @@ def startup(runs, node):
         samples["kubectl exec"].append(ms)
         # kubectl debug on a fresh pod: its ephemeral container is created now (cold); leaving
         # kubectl (killed, as a closed terminal would) keeps that container's shell running.
-        ms, s = shell_session([KUBECTL, "debug", "-it", "-n", NS, debug_pod, "--target=target",
-                               f"--image={DEBUG_IMAGE}", "--image-pull-policy=IfNotPresent", "--profile=general",
-                               "--container=debugger", "--", "bash"],
-                              exit_after=False, banner=True)
+        ms, s = shell_session(
+            [
+                KUBECTL,
+                "debug",
+                "-it",
+                "-n",
+                NS,
+                debug_pod,
+                "--target=target",
+                f"--image={DEBUG_IMAGE}",
+                "--image-pull-policy=IfNotPresent",
+                "--profile=general",
+                "--container=debugger",
+                "--",
+                "bash",
+            ],
+            exit_after=False,
+            banner=True,
+        )
         s.kill()
         samples["kubectl debug (cold)"].append(ms)
         # Warm: attach again to the same ephemeral container.
-        ms, s = shell_session([KUBECTL, "attach", "-it", "-n", NS, debug_pod, "-c", "debugger"],
-                              exit_after=False, banner=True)
+        ms, s = shell_session(
+            [KUBECTL, "attach", "-it", "-n", NS, debug_pod, "-c", "debugger"],
+            exit_after=False,
+            banner=True,
+        )
         s.kill()
         samples["kubectl attach (warm)"].append(ms)
         log("round %d: %s" % (i + 1, ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items())))
@@ -323,12 +396,18 @@ def startup(runs, node):
                 ms, s = shell_session(lc_attach("target", fs, verbose=True))
                 runs_phases.append({"prompt_ms": round(ms, 1), "lines": s.phases()})
             phases[f"lambda-cntr {kind}, {fs}"] = runs_phases
-    return {"node": node, "runs": runs, "samples": samples, "phases": phases,
-            "method": "spawn to the first byte of the prompt through a pty (python pty); kubectl"
-                      " debug/attach: Enter pressed once kubectl prints that it is attached"}
+    return {
+        "node": node,
+        "runs": runs,
+        "samples": samples,
+        "phases": phases,
+        "method": "spawn to the first byte of the prompt through a pty (python pty); kubectl"
+        " debug/attach: Enter pressed once kubectl prints that it is attached",
+    }
 
 
 # --- memory ---------------------------------------------------------------------------------------
+
 
 def container_id(pod, name, ephemeral=False):
     status = json.loads(kubectl("-n", pod[0], "get", "pod", pod[1], "-o", "json"))["status"]
@@ -379,17 +458,27 @@ def memory_part(runs, node):
     pods = ["target"] + [f"mem-{i}" for i in range(runs)]
     create_pods(pods, node)
     target_cg = cgroup_dir(container_id((NS, "target"), "target"))
-    samples = {k: [] for k in ("target (busybox), idle", "agent container, idle",
-                               "agent pod, idle", "agent container, mount session",
-                               "target during a mount session", "agent container, fuse session",
-                               "target during a fuse session", "ephemeral container (kubectl debug)",
-                               "target of kubectl debug")}
+    samples = {
+        k: []
+        for k in (
+            "target (busybox), idle",
+            "agent container, idle",
+            "agent pod, idle",
+            "agent container, mount session",
+            "target during a mount session",
+            "agent container, fuse session",
+            "target during a fuse session",
+            "ephemeral container (kubectl debug)",
+            "target of kubectl debug",
+        )
+    }
     settle = 2.0
     for i in range(runs):
         # A fresh agent: cold start by a one-off command, then idle.
         lc_cleanup()
-        subprocess.run([LC, "execute", "-q", "-n", NS, "target", "--", "true"], check=True,
-                       timeout=180)
+        subprocess.run(
+            [LC, "execute", "-q", "-n", NS, "target", "--", "true"], check=True, timeout=180
+        )
         apod = agent_pod()
         agent_cg = cgroup_dir(container_id(apod, "agent"))
         time.sleep(settle)
@@ -406,24 +495,47 @@ def memory_part(runs, node):
                 s.send("exit\r")
                 s.finish()
         pod = f"mem-{i}"
-        _, s = shell_session([KUBECTL, "debug", "-it", "-n", NS, pod, "--target=target",
-                              f"--image={DEBUG_IMAGE}", "--image-pull-policy=IfNotPresent", "--profile=general",
-                              "--container=debugger", "--", "bash"], exit_after=False, banner=True)
+        _, s = shell_session(
+            [
+                KUBECTL,
+                "debug",
+                "-it",
+                "-n",
+                NS,
+                pod,
+                "--target=target",
+                f"--image={DEBUG_IMAGE}",
+                "--image-pull-policy=IfNotPresent",
+                "--profile=general",
+                "--container=debugger",
+                "--",
+                "bash",
+            ],
+            exit_after=False,
+            banner=True,
+        )
         try:
             time.sleep(settle)
             eph = cgroup_dir(container_id((NS, pod), "debugger", ephemeral=True))
             samples["ephemeral container (kubectl debug)"].append(memory(eph))
             samples["target of kubectl debug"].append(
-                memory(cgroup_dir(container_id((NS, pod), "target"))))
+                memory(cgroup_dir(container_id((NS, pod), "target")))
+            )
         finally:
             s.kill()
-        log(f"sample {i + 1}: " + ", ".join(
-            f"{k} {v[-1]['working_set_kib']} KiB" for k, v in samples.items() if v))
-    return {"node": node, "runs": runs, "samples": samples,
-            "method": "cgroup v1 memory controller of each container (memory.usage_in_bytes,"
-                      " memory.stat total_*), read on the node 2 s after the shell's prompt;"
-                      " working set = usage - total_inactive_file (the kubelet's and Metrics"
-                      " Server's figure, the thesis's source)"}
+        log(
+            f"sample {i + 1}: "
+            + ", ".join(f"{k} {v[-1]['working_set_kib']} KiB" for k, v in samples.items() if v)
+        )
+    return {
+        "node": node,
+        "runs": runs,
+        "samples": samples,
+        "method": "cgroup v1 memory controller of each container (memory.usage_in_bytes,"
+        " memory.stat total_*), read on the node 2 s after the shell's prompt;"
+        " working set = usage - total_inactive_file (the kubelet's and Metrics"
+        " Server's figure, the thesis's source)",
+    }
 
 
 def main():
@@ -433,8 +545,15 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    runs = args.runs or (1 if args.quick and args.part == "memory" else 3 if args.quick
-                         else 20 if args.part == "startup" else 5)
+    runs = args.runs or (
+        1
+        if args.quick and args.part == "memory"
+        else 3
+        if args.quick
+        else 20
+        if args.part == "startup"
+        else 5
+    )
     # A terminating signal still runs the cleanup below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))

@@ -1,4 +1,5 @@
 """Prints one JSON line describing the machine now: kernel, CPU, cores, memory, load, commit."""
+
 import datetime
 import json
 import os
@@ -25,19 +26,24 @@ def mem_total_gib():
 
 def commit():
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
 
 
-print(json.dumps({
-    "part": sys.argv[1] if len(sys.argv) > 1 else None,
-    "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    "kernel": platform.release(),
-    "cpu": cpu_model(),
-    "cores": os.cpu_count(),
-    "memory_gib": mem_total_gib(),
-    "load_average": [round(x, 2) for x in os.getloadavg()],
-    "commit": commit(),
-}))
+print(
+    json.dumps(
+        {
+            "part": sys.argv[1] if len(sys.argv) > 1 else None,
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "kernel": platform.release(),
+            "cpu": cpu_model(),
+            "cores": os.cpu_count(),
+            "memory_gib": mem_total_gib(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "commit": commit(),
+        }
+    )
+)

@@ -15,9 +15,15 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
 
-STARTUP_ORDER = ["kubectl exec", "lambda-cntr warm, mount", "lambda-cntr warm, fuse",
-                 "kubectl attach (warm)", "lambda-cntr cold, mount", "lambda-cntr cold, fuse",
-                 "kubectl debug (cold)"]
+STARTUP_ORDER = [
+    "kubectl exec",
+    "lambda-cntr warm, mount",
+    "lambda-cntr warm, fuse",
+    "kubectl attach (warm)",
+    "lambda-cntr cold, mount",
+    "lambda-cntr cold, fuse",
+    "kubectl debug (cold)",
+]
 FS_COLORS = ["#777777", "#1f77b4", "#9ecae1", "#d62728", "#ff9896"]
 
 
@@ -56,26 +62,39 @@ def machine_section(ms):
     if not ms:
         return []
     m = ms[0]
-    lines = ["## Machine", "",
-             f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Linux {m['kernel']};"
-             f" commit {m['commit']}.", "",
-             "| part | started (UTC) | load average (1, 5, 15 min) at its start |", "|---|---|---|"]
+    lines = [
+        "## Machine",
+        "",
+        f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Linux {m['kernel']};"
+        f" commit {m['commit']}.",
+        "",
+        "| part | started (UTC) | load average (1, 5, 15 min) at its start |",
+        "|---|---|---|",
+    ]
     for x in ms:
-        lines.append(f"| {x['part']} | {x['date']} | {', '.join(str(v) for v in x['load_average'])} |")
+        lines.append(
+            f"| {x['part']} | {x['date']} | {', '.join(str(v) for v in x['load_average'])} |"
+        )
     return lines + [""]
 
 
 # --- start-up ------------------------------------------------------------------------------------
 
+
 def startup_section(data, directory):
     s = data["samples"]
     order = [k for k in STARTUP_ORDER if s.get(k)]
     floor = statistics.median(s["kubectl exec"]) if s.get("kubectl exec") else None
-    lines = ["## Start-up latency (thesis Figure 5.1)", "",
-             f"Time from spawning the command to the first byte of the shell's prompt, through a"
-             f" pty; {data['runs']} rounds, the cases interleaved in each round, on node"
-             f" {data['node']}; milliseconds, median (min-max). {data['method']}.", "",
-             "| case | ms | vs kubectl exec |", "|---|---:|---:|"]
+    lines = [
+        "## Start-up latency (thesis Figure 5.1)",
+        "",
+        f"Time from spawning the command to the first byte of the shell's prompt, through a"
+        f" pty; {data['runs']} rounds, the cases interleaved in each round, on node"
+        f" {data['node']}; milliseconds, median (min-max). {data['method']}.",
+        "",
+        "| case | ms | vs kubectl exec |",
+        "|---|---:|---:|",
+    ]
     for k in order:
         ratio = f"{statistics.median(s[k]) / floor:.2f}x" if floor else "-"
         lines.append(f"| {k} | {spread(s[k])} | {ratio} |")
@@ -96,14 +115,22 @@ def normalise(message):
 def phase_table(phases):
     if not phases:
         return []
-    lines = ["### Where lambda-cntr's time goes (`-v` phase lines)", "",
-             "Median time since spawn at which each `-v` line arrived (up to 3 runs per case), and"
-             " the prompt; the difference between lines is the phase.", ""]
+    lines = [
+        "### Where lambda-cntr's time goes (`-v` phase lines)",
+        "",
+        "Median time since spawn at which each `-v` line arrived (up to 3 runs per case), and"
+        " the prompt; the difference between lines is the phase.",
+        "",
+    ]
     for case, runs in phases.items():
         if not runs:
             continue
-        lines += [f"**{case}** (prompt at {spread([r['prompt_ms'] for r in runs])} ms)", "",
-                  "| ms since spawn | phase line |", "|---:|---|"]
+        lines += [
+            f"**{case}** (prompt at {spread([r['prompt_ms'] for r in runs])} ms)",
+            "",
+            "| ms since spawn | phase line |",
+            "|---:|---|",
+        ]
         first = runs[0]["lines"]
         for idx, (_, _, message) in enumerate(first):
             at = [r["lines"][idx][0] for r in runs if len(r["lines"]) > idx]
@@ -118,8 +145,14 @@ def chart_startup(s, order, path):
     med = [statistics.median(s[k]) for k in order]
     lo = [m - min(s[k]) for m, k in zip(med, order)]
     hi = [max(s[k]) - m for m, k in zip(med, order)]
-    colors = ["#777777" if k.startswith("kubectl exec") else "#1f77b4" if k.startswith("lambda")
-              else "#d62728" for k in order]
+    colors = [
+        "#777777"
+        if k.startswith("kubectl exec")
+        else "#1f77b4"
+        if k.startswith("lambda")
+        else "#d62728"
+        for k in order
+    ]
     ax.barh(order, med, xerr=[lo, hi], color=colors, capsize=3)
     for y, (m, k) in enumerate(zip(med, order)):
         ax.text(max(s[k]), y, f"  {m:.0f} ms", va="center", fontsize=8)
@@ -133,19 +166,24 @@ def chart_startup(s, order, path):
 
 # --- file system -----------------------------------------------------------------------------------
 
+
 def fs_section(data, directory):
     workloads = data["workloads"]
     if not workloads:
         return []
     sides = [x["side"] for x in workloads[0]["sides"]]
-    lines = ["## File-system overhead (thesis Figure 5.2)", "",
-             f"Each workload natively and through a session of each tool attached to the same"
-             f" containerd container, {data['runs']} run(s), the order of the sides rotating;"
-             f" median (min-max), and the ratio of each median to native's (cost over native"
-             f" cost: time ratio, inverse throughput ratio; lower is better, 1.00 = native)."
-             + (" Quick sizes (development)." if data.get("quick") else ""), "",
-             "| workload | " + " | ".join(sides) + " | thesis (λ-CNTR) |",
-             "|---|" + "---:|" * len(sides) + "---:|"]
+    lines = [
+        "## File-system overhead (thesis Figure 5.2)",
+        "",
+        f"Each workload natively and through a session of each tool attached to the same"
+        f" containerd container, {data['runs']} run(s), the order of the sides rotating;"
+        f" median (min-max), and the ratio of each median to native's (cost over native"
+        f" cost: time ratio, inverse throughput ratio; lower is better, 1.00 = native)."
+        + (" Quick sizes (development)." if data.get("quick") else ""),
+        "",
+        "| workload | " + " | ".join(sides) + " | thesis (λ-CNTR) |",
+        "|---|" + "---:|" * len(sides) + "---:|",
+    ]
     for w in workloads:
         cells = []
         for i, x in enumerate(w["sides"]):
@@ -179,8 +217,15 @@ def chart_fs(workloads, sides, path):
         ys = [i + (j - 1 - (n - 1) / 2) * height for i in range(len(names))]
         ax.barh(ys, ratios, height=height, label=sides[j], color=FS_COLORS[j % len(FS_COLORS)])
     thesis = [(i, w["thesis"]) for i, w in enumerate(workloads) if w.get("thesis") is not None]
-    ax.scatter([t for _, t in thesis], [i for i, _ in thesis], marker="|", s=300, color="black",
-               label="thesis (λ-CNTR)", zorder=3)
+    ax.scatter(
+        [t for _, t in thesis],
+        [i for i, _ in thesis],
+        marker="|",
+        s=300,
+        color="black",
+        label="thesis (λ-CNTR)",
+        zorder=3,
+    )
     ax.axvline(1.0, color="#444444", linewidth=0.8)
     ax.set_yticks(range(len(names)))
     ax.set_yticklabels(names, fontsize=8)
@@ -196,14 +241,22 @@ def chart_fs(workloads, sides, path):
 
 # --- memory ---------------------------------------------------------------------------------------
 
+
 def memory_section(data, directory):
     s = {k: v for k, v in data["samples"].items() if v}
-    lines = ["## Memory footprint (thesis Figure 5.3)", "",
-             f"{data['method']}. {data['runs']} sample(s); KiB, median (min-max).", "",
-             "| container | working set | RSS | page cache |", "|---|---:|---:|---:|"]
+    lines = [
+        "## Memory footprint (thesis Figure 5.3)",
+        "",
+        f"{data['method']}. {data['runs']} sample(s); KiB, median (min-max).",
+        "",
+        "| container | working set | RSS | page cache |",
+        "|---|---:|---:|---:|",
+    ]
     for k, v in s.items():
-        lines.append(f"| {k} | {spread([x['working_set_kib'] for x in v])} |"
-                     f" {spread([x['rss_kib'] for x in v])} | {spread([x['cache_kib'] for x in v])} |")
+        lines.append(
+            f"| {k} | {spread([x['working_set_kib'] for x in v])} |"
+            f" {spread([x['rss_kib'] for x in v])} | {spread([x['cache_kib'] for x in v])} |"
+        )
     lines.append("")
     chart_memory(s, os.path.join(directory, "memory.png"))
     lines += ["![memory](memory.png)", ""]
@@ -231,6 +284,7 @@ def chart_memory(s, path):
 
 # --- goals ---------------------------------------------------------------------------------------
 
+
 def goals(startup, fs, mem):
     rows = []
 
@@ -244,42 +298,73 @@ def goals(startup, fs, mem):
                 k = f"lambda-cntr warm, {fs_name}"
                 if s.get(k):
                     r = med(k) / med("kubectl exec")
-                    rows.append((f"warm attach ({fs_name}) within 1.3x of kubectl exec",
-                                 f"{r:.2f}x", r <= 1.3))
+                    rows.append(
+                        (
+                            f"warm attach ({fs_name}) within 1.3x of kubectl exec",
+                            f"{r:.2f}x",
+                            r <= 1.3,
+                        )
+                    )
         if s.get("kubectl debug (cold)"):
             for fs_name in ("mount", "fuse"):
                 k = f"lambda-cntr cold, {fs_name}"
                 if s.get(k):
                     a, b = med(k), med("kubectl debug (cold)")
-                    rows.append((f"cold attach ({fs_name}) no slower than kubectl debug cold",
-                                 f"{a:.0f} vs {b:.0f} ms", a <= b))
+                    rows.append(
+                        (
+                            f"cold attach ({fs_name}) no slower than kubectl debug cold",
+                            f"{a:.0f} vs {b:.0f} ms",
+                            a <= b,
+                        )
+                    )
     if fs:
         for w in fs["workloads"]:
             by = {x["side"]: x for x in w["sides"]}
             if "lambda-cntr fuse" in by and w.get("thesis") is not None:
                 r = by["lambda-cntr fuse"]["ratio"]
-                rows.append((f"cntrfs better than the thesis: {w['name']}",
-                             "failed" if r is None else f"{r:.2f}x vs {w['thesis']:.2f}x",
-                             r is not None and r < w["thesis"]))
+                rows.append(
+                    (
+                        f"cntrfs better than the thesis: {w['name']}",
+                        "failed" if r is None else f"{r:.2f}x vs {w['thesis']:.2f}x",
+                        r is not None and r < w["thesis"],
+                    )
+                )
             if "lambda-cntr mount" in by:
                 r = by["lambda-cntr mount"]["ratio"]
-                rows.append((f"mount API within 1.05x of native: {w['name']}",
-                             "failed" if r is None else f"{r:.2f}x", r is not None and r <= 1.05))
+                rows.append(
+                    (
+                        f"mount API within 1.05x of native: {w['name']}",
+                        "failed" if r is None else f"{r:.2f}x",
+                        r is not None and r <= 1.05,
+                    )
+                )
     if mem:
         s = mem["samples"]
         if s.get("agent container, idle") and s.get("ephemeral container (kubectl debug)"):
             for key in ("agent container, idle", "agent pod, idle"):
                 if s.get(key):
                     a = statistics.median([x["working_set_kib"] for x in s[key]])
-                    b = statistics.median([x["working_set_kib"] for x in
-                                           s["ephemeral container (kubectl debug)"]])
-                    rows.append((f"{key} within 2x of the ephemeral container (working set)",
-                                 f"{a} vs {b} KiB ({a / b:.2f}x)", a <= 2 * b))
+                    b = statistics.median(
+                        [x["working_set_kib"] for x in s["ephemeral container (kubectl debug)"]]
+                    )
+                    rows.append(
+                        (
+                            f"{key} within 2x of the ephemeral container (working set)",
+                            f"{a} vs {b} KiB ({a / b:.2f}x)",
+                            a <= 2 * b,
+                        )
+                    )
     if not rows:
         return []
     met = sum(1 for r in rows if r[2])
-    lines = ["## Goals", "", f"{met} of {len(rows)} met.", "", "| goal | measured | |",
-             "|---|---|---|"]
+    lines = [
+        "## Goals",
+        "",
+        f"{met} of {len(rows)} met.",
+        "",
+        "| goal | measured | |",
+        "|---|---|---|",
+    ]
     for goal, value, ok in rows:
         lines.append(f"| {goal} | {value} | {'met' if ok else '**missed**'} |")
     return lines + [""]
@@ -290,9 +375,13 @@ def main():
     startup, fs, mem = (load(directory, f) for f in ("startup.json", "fs.json", "memory.json"))
     ms = machines(directory)
     date = ms[0]["date"][:10] if ms else ""
-    lines = [f"# lambda-cntr evaluation {date}", "",
-             "Produced by `benchmarks/run` (see the README's benchmarks section); the thesis's"
-             " Figures 5.1-5.3 side by side with kubectl and cntr, on one machine, one run.", ""]
+    lines = [
+        f"# lambda-cntr evaluation {date}",
+        "",
+        "Produced by `benchmarks/run` (see the README's benchmarks section); the thesis's"
+        " Figures 5.1-5.3 side by side with kubectl and cntr, on one machine, one run.",
+        "",
+    ]
     lines += machine_section(ms)
     lines += goals(startup, fs, mem)
     if startup:
