@@ -18,7 +18,6 @@ import pty
 import re
 import select
 import signal
-import statistics
 import struct
 import subprocess
 import sys
@@ -385,7 +384,8 @@ def startup(runs, node):
         )
         s.kill()
         samples["kubectl attach (warm)"].append(ms)
-        log("round %d: %s" % (i + 1, ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items())))
+        done = ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items())
+        log(f"round {i + 1}: {done}")
     # The CLI's own account of where the time goes (-v), cold and warm, per backend.
     for fs in ("mount", "fuse"):
         for kind in ("cold", "warm"):

@@ -37,7 +37,7 @@ print(
     json.dumps(
         {
             "part": sys.argv[1] if len(sys.argv) > 1 else None,
-            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "kernel": platform.release(),
             "cpu": cpu_model(),
             "cores": os.cpu_count(),

@@ -46,7 +46,8 @@ def machines(directory):
 def spread(values, fmt="{:.0f}"):
     if min(values) == max(values):
         return fmt.format(statistics.median(values))
-    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}-{fmt.format(max(values))})"
+    median = fmt.format(statistics.median(values))
+    return f"{median} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
 def num(v):
@@ -143,8 +144,8 @@ def phase_table(phases):
 def chart_startup(s, order, path):
     fig, ax = plt.subplots(figsize=(8, 4.2))
     med = [statistics.median(s[k]) for k in order]
-    lo = [m - min(s[k]) for m, k in zip(med, order)]
-    hi = [max(s[k]) - m for m, k in zip(med, order)]
+    lo = [m - min(s[k]) for m, k in zip(med, order, strict=True)]
+    hi = [max(s[k]) - m for m, k in zip(med, order, strict=True)]
     colors = [
         "#777777"
         if k.startswith("kubectl exec")
@@ -154,7 +155,7 @@ def chart_startup(s, order, path):
         for k in order
     ]
     ax.barh(order, med, xerr=[lo, hi], color=colors, capsize=3)
-    for y, (m, k) in enumerate(zip(med, order)):
+    for y, (m, k) in enumerate(zip(med, order, strict=True)):
         ax.text(max(s[k]), y, f"  {m:.0f} ms", va="center", fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("ms to the first byte of the prompt (median, min-max)")
@@ -164,7 +165,7 @@ def chart_startup(s, order, path):
     plt.close(fig)
 
 
-# --- file system -----------------------------------------------------------------------------------
+# --- file system ----------------------------------------------------------------------------------
 
 
 def fs_section(data, directory):

@@ -1,7 +1,7 @@
 """target-python: a slim Python target for remote debugging with debugpy (lambda-cntr debug
 --debugpy). It handles a "request" every 200 ms, so a breakpoint in handle() is hit within a
-moment; the line marked "# breakpoint here" is the one the end-to-end test stops at. Exits 0 on SIGTERM
-(as PID 1 too)."""
+moment; the line marked "# breakpoint here" is the one the end-to-end test stops at. Exits 0 on
+SIGTERM (as PID 1 too)."""
 
 import signal
 import sys
