@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * do), with a poisoned environment, a directory at {@code /etc/passwd}, and a pod under the
  * RuntimeDefault seccomp profile. The agent-level suite (attach-agent's HostileTargetIT) covers
  * every point against containerd and runc directly; this one proves the same in pods, where the
- * kubelet, the CRI and its cgroup and bundle layout are real. See docs/security.md.
+ * kubelet, the CRI and its cgroup and bundle layout are real; and the hostile image, whose own main
+ * process attacks the session. See docs/security.md.
  */
 class HostilePodIT {
   static TestCluster cluster;
@@ -248,5 +249,81 @@ class HostilePodIT {
     } finally {
       session.kill();
     }
+  }
+
+  /**
+   * The hostile image (images/build target-hostile): its main process has replaced {@code
+   * /dev/ptmx} and planted links, a directory and a FIFO at the identity files before the session,
+   * and tries to break into every process of the session while it is open (its log shows each
+   * attempt). It reaches no descriptor, file or memory of the agent, the session works (a terminal,
+   * the tools, the target's environment renamed), and it is left with no zombie and no restart.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"mount", "fuse"})
+  void theHostileImageAttacksAnOpenSessionAndGainsNothing(String fs) {
+    String name = "probe-" + fs;
+    Pod pod =
+        cluster.runReady(
+            namespace.name(),
+            E2eNamespace.target(name, cluster.firstNode(), UseCaseImages.hostileTarget()));
+    String containerId = pod.getStatus().getContainerStatuses().get(0).getContainerID();
+    TestCluster.eventually(
+        Duration.ofSeconds(30),
+        "the probe's plants",
+        () -> log(name).contains("hostile: ready"),
+        () -> log(name));
+    String out;
+    try (RunningCli session =
+        RunningCli.start(
+            lambdaCntr,
+            lambdaCntr.session(
+                "execute",
+                List.of("--fs", fs, "--tty"),
+                List.of(name),
+                List.of("sh", "-c", "env; tty; echo session-ready; exec cat")))) {
+      session.awaitLine(
+          "session-ready", l -> l.strip().equals("session-ready"), Duration.ofMinutes(3));
+      TestCluster.eventually(
+          Duration.ofSeconds(30),
+          "the probe's attempts on the session's own process",
+          () -> log(name).contains("comm=lambda-cntr-exe what=ptrace"),
+          () -> log(name));
+      session.terminate();
+      session.awaitExit(Duration.ofSeconds(60));
+      out = session.stdout() + session.stderr();
+    }
+    assertThat(log(name)).contains("PLANT /dev/ptmx=char(1,3) result=DONE");
+    // the terminal came from the pod's devpts, not from its /dev/ptmx
+    assertThat(out).containsPattern("(?m)^/dev/pts/[0-9]+\\r?$");
+    assertThat(out)
+        .contains(
+            "leaves out the /etc/passwd of",
+            "leaves out the /etc/localtime of",
+            "leaves out the /etc/timezone of");
+    assertThat(out.lines().map(String::strip))
+        .contains("TARGET_LD_PRELOAD=/tmp/hostile.so", "TARGET_BASH_ENV=/tmp/rc")
+        .noneMatch(l -> l.startsWith("LD_PRELOAD=") || l.startsWith("BASH_ENV="));
+    TestCluster.sleep(Duration.ofSeconds(3));
+    String log = log(name);
+    List<String> attempts = log.lines().filter(l -> l.startsWith("ATTEMPT ")).toList();
+    // the session's own processes (before the program's exec): nothing opened, nothing traced
+    List<String> own = attempts.stream().filter(l -> l.contains(" comm=lambda-cntr-exe ")).toList();
+    assertThat(own).as(log).isNotEmpty().noneMatch(l -> l.contains(" result=OPEN"));
+    // the program's descriptors (the target may reach those, as with kubectl exec) lead to its
+    // terminal and pipes only, never to a file or directory of the agent
+    assertThat(attempts)
+        .as(log)
+        .noneMatch(l -> l.contains("/..") && l.contains(" result=OPEN"))
+        .filteredOn(l -> l.contains(" what=fd/") && l.contains(" result=OPEN"))
+        .allMatch(l -> l.matches(".* target=(pipe:|socket:|anon_inode:|/dev/pts/|/dev/null).*"));
+    assertThat(log).as("zombies left under the pod's PID 1").doesNotContain("ZOMBIE ");
+    Pod now = cluster.client().pods().inNamespace(namespace.name()).withName(name).get();
+    assertThat(now.getStatus().getContainerStatuses().get(0).getContainerID())
+        .isEqualTo(containerId);
+    assertThat(now.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+  }
+
+  private static String log(String pod) {
+    return cluster.client().pods().inNamespace(namespace.name()).withName(pod).getLog();
   }
 }
