@@ -21,7 +21,8 @@ COREDNS_BIN=$CACHE/coredns-$COREDNS_VERSION/bin
 PROJECT_VERSION=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$REPO_ROOT/pom.xml")
 
 # Network: the node addresses live on the loopback interface (kubelet refuses 127.0.0.0/8 as a
-# node IP, see README), pods get one bridge and one /24 per node, services a /16 of their own.
+# node IP, see testbed/README.md), pods get one bridge and one /24 per node, services a /16 of
+# their own.
 NODES=(testbed-node-1 testbed-node-2)
 NODE_IPS=(10.217.0.1 10.217.0.2)
 POD_SUBNETS=(10.218.1.0/24 10.218.2.0/24)
@@ -152,7 +153,7 @@ wait_for() {
 
 # iptables_kube_chains: the KUBE-* chains the kubelets and kube-proxy leave in the host's
 # iptables and ip6tables, as "COMMAND TABLE CHAIN" lines. Only the test bed runs a kubelet or
-# kube-proxy on this machine (see README), so every KUBE-* chain is the test bed's.
+# kube-proxy on this machine (see testbed/README.md), so every KUBE-* chain is the test bed's.
 iptables_kube_chains() {
   local cmd table
   for cmd in iptables ip6tables; do

@@ -379,7 +379,7 @@ def main():
     lines = [
         f"# lambda-cntr evaluation {date}",
         "",
-        "Produced by `benchmarks/run` (see the README's benchmarks section); the thesis's"
+        "Produced by `benchmarks/run` (see benchmarks/README.md); the thesis's"
         " Figures 5.1-5.3 side by side with kubectl and cntr, on one machine, one run.",
         "",
     ]
