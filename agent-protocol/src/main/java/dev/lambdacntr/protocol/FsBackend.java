@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** How the agent brings the tools root into the target's nested mount namespace. */
 public enum FsBackend {
-  /** The kernel's mount API where it works, else FUSE. */
+  /**
+   * MOUNT where the kernel's mount API is usable; elsewhere a failure naming the missing call, as
+   * FUSE needs the mount API too.
+   */
   AUTO,
   /** open_tree + move_mount: native speed. */
   MOUNT,

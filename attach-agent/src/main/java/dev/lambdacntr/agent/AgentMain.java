@@ -19,6 +19,9 @@ public final class AgentMain {
                                       [--socket-path PATH] [--fs auto|mount|fuse] [--tools-root DIR]
                                       [--tty] [-- CMD [ARGS...]]
       Opens a shell (or runs CMD) inside a running container, with the tools root's programs.
+      --fs: mount (a read-only clone of the tools root) or fuse (cntrfs, served by the agent); both
+      need the kernel's mount API (Linux 5.12), so auto (the default) is mount, and fails with exit
+      code 124, naming the missing call, where the mount API is not usable.
       """;
 
   private AgentMain() {}

@@ -16,6 +16,7 @@ import dev.lambdacntr.agent.target.TargetLocator;
 import dev.lambdacntr.agent.target.TargetProcess;
 import dev.lambdacntr.agent.target.TargetSnapshot;
 import dev.lambdacntr.agent.view.CntrLayout;
+import dev.lambdacntr.agent.view.MountApi;
 import dev.lambdacntr.agent.view.ToolsRoot;
 import dev.lambdacntr.agent.view.ViewBuilder;
 import dev.lambdacntr.protocol.AgentInvocation;
@@ -121,6 +122,7 @@ final class Attach {
    */
   static void rehearse(Path home, AgentInvocation invocation) {
     Path toolsRoot = Path.of(invocation.toolsRoot().orElse("/"));
+    MountApi.probe(); // --fs auto's probe (the CLI's default), whatever the kernel here answers
     try (ToolsRoot tools = Backends.choose(invocation.fs(), toolsRoot);
         TargetProcess target = TargetLocator.locate(invocation);
         NamespaceSet namespaces = NamespaceSet.open(target);

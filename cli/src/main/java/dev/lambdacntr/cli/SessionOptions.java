@@ -50,8 +50,10 @@ public final class SessionOptions {
       converter = FsConverter.class,
       defaultValue = "auto",
       description =
-          "how the agent builds the shell's filesystem: auto, mount (kernel mount API) or fuse"
-              + " (default: ${DEFAULT-VALUE})")
+          "how the agent builds the shell's filesystem: mount (a clone of the tools with the"
+              + " kernel's mount API) or fuse (cntrfs, served by the agent; it needs the mount API"
+              + " too); auto is mount, and fails naming the missing call where the kernel has no"
+              + " usable mount API (default: ${DEFAULT-VALUE})")
   FsBackend fs = FsBackend.AUTO;
 
   @Option(

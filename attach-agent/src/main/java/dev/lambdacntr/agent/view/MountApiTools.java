@@ -1,7 +1,5 @@
 package dev.lambdacntr.agent.view;
 
-import com.sun.jna.Native;
-import dev.lambdacntr.agent.sys.Errno;
 import dev.lambdacntr.agent.sys.Fd;
 import dev.lambdacntr.agent.sys.LibC;
 import dev.lambdacntr.agent.sys.Sys;
@@ -19,16 +17,6 @@ public final class MountApiTools implements ToolsRoot {
 
   public MountApiTools(Path root) {
     this.root = root;
-  }
-
-  /** Whether the kernel has the mount API (open_tree, Linux 5.2); a cheap probe, no clone. */
-  public static boolean kernelSupports() {
-    long fd = LibC.syscall(LibC.SYS_OPEN_TREE, LibC.AT_FDCWD, "/", LibC.O_CLOEXEC);
-    if (fd >= 0) {
-      LibC.close((int) fd);
-      return true;
-    }
-    return Native.getLastError() != Errno.ENOSYS;
   }
 
   @Override

@@ -36,7 +36,7 @@ public final class DirectClient implements AutoCloseable {
     builder
         .connectTimeout(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .sslContext(
-            TlsMaterial.keys(config.certPem(), config.keyPem()),
+            TlsMaterial.keys(config.certPem(), config.keyPem(), config.keySource()),
             TlsMaterial.trust(config.caPem(), config.insecure()));
     if (config.token().isPresent()) {
       String bearer = "Bearer " + config.token().get();

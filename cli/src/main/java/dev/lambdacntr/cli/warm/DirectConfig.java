@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param insecure {@code insecure-skip-tls-verify}: trust any server certificate
  * @param certPem the client certificate chain (PEM), with {@code keyPem}
  * @param keyPem the client key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC)
+ * @param keySource where {@code keyPem} came from (its file, or the user's {@code client-key-data}
+ *     and the kubeconfig that holds it), for messages; empty without a key
  * @param token a bearer token
  */
 public record DirectConfig(
@@ -24,4 +26,5 @@ public record DirectConfig(
     boolean insecure,
     Optional<byte[]> certPem,
     Optional<byte[]> keyPem,
+    String keySource,
     Optional<String> token) {}

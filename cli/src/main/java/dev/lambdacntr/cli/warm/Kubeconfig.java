@@ -155,6 +155,7 @@ public final class Kubeconfig {
               insecure,
               cert,
               key,
+              source(user, "client-key-data", "client-key", userName.get()),
               token));
     } catch (IllegalArgumentException | UncheckedRead e) {
       return Result.no(e.getMessage());
@@ -193,6 +194,17 @@ public final class Kubeconfig {
       }
     }
     return str(entry.body, fileKey).filter(s -> !s.isBlank()).map(f -> read(entry.resolve(f)));
+  }
+
+  /** Where {@link #bytes} found its data: the file, or the data field and its kubeconfig. */
+  private static String source(Entry entry, String dataKey, String fileKey, String name) {
+    if (str(entry.body, dataKey).filter(s -> !s.isBlank()).isPresent()) {
+      return dataKey + " of " + name + " in " + entry.file;
+    }
+    return str(entry.body, fileKey)
+        .filter(s -> !s.isBlank())
+        .map(f -> entry.resolve(f).toString())
+        .orElse("");
   }
 
   private static byte[] read(Path file) {

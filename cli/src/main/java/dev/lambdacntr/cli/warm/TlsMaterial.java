@@ -80,8 +80,13 @@ public final class TlsMaterial {
     return tmf.getTrustManagers();
   }
 
-  /** Key managers for a client certificate chain and key; none without them. */
-  public static KeyManager[] keys(Optional<byte[]> certPem, Optional<byte[]> keyPem)
+  /**
+   * Key managers for a client certificate chain and key; none without them.
+   *
+   * @param keySource where the key came from, for the messages
+   */
+  public static KeyManager[] keys(
+      Optional<byte[]> certPem, Optional<byte[]> keyPem, String keySource)
       throws GeneralSecurityException {
     if (certPem.isEmpty() || keyPem.isEmpty()) {
       return null;
@@ -90,7 +95,7 @@ public final class TlsMaterial {
     if (chain.length == 0) {
       throw new GeneralSecurityException("the client certificate data holds no certificate");
     }
-    PrivateKey key = privateKey(new String(keyPem.get(), StandardCharsets.US_ASCII));
+    PrivateKey key = privateKey(new String(keyPem.get(), StandardCharsets.US_ASCII), keySource);
     X509Certificate[] x509 = new X509Certificate[chain.length];
     for (int i = 0; i < chain.length; i++) {
       x509[i] = (X509Certificate) chain[i];
@@ -100,36 +105,42 @@ public final class TlsMaterial {
     return new KeyManager[] {new ClientKey(key, x509)};
   }
 
-  /** The private key of a PEM block in any of the three forms. */
-  static PrivateKey privateKey(String pem) throws GeneralSecurityException {
+  /**
+   * The private key of a PEM block in any of the three forms.
+   *
+   * @param source where the PEM came from, for the messages
+   */
+  static PrivateKey privateKey(String pem, String source) throws GeneralSecurityException {
     if (pem.contains("-----BEGIN PRIVATE KEY-----")) {
-      byte[] der = block(pem, "PRIVATE KEY");
-      return pkcs8(der, "RSA", "EC");
+      return Pkcs8Key.read(block(pem, "PRIVATE KEY", source), source);
     }
     if (pem.contains("-----BEGIN RSA PRIVATE KEY-----")) {
-      byte[] pkcs1 = block(pem, "RSA PRIVATE KEY");
-      return pkcs8(wrapPkcs8(RSA_ALGORITHM, pkcs1), "RSA");
+      byte[] pkcs1 = block(pem, "RSA PRIVATE KEY", source);
+      return generate("RSA", wrapPkcs8(RSA_ALGORITHM, pkcs1), source);
     }
     if (pem.contains("-----BEGIN EC PRIVATE KEY-----")) {
-      byte[] sec1 = block(pem, "EC PRIVATE KEY");
-      byte[] curve = ecCurveOid(sec1);
+      byte[] sec1 = block(pem, "EC PRIVATE KEY", source);
+      byte[] curve;
+      try {
+        curve = ecCurveOid(sec1);
+      } catch (GeneralSecurityException e) {
+        throw new GeneralSecurityException("private key " + source + ": " + e.getMessage(), e);
+      }
       byte[] algorithm = sequence(concat(EC_PUBLIC_KEY_OID, curve));
-      return pkcs8(wrapPkcs8(algorithm, sec1), "EC");
+      return generate("EC", wrapPkcs8(algorithm, sec1), source);
     }
-    throw new GeneralSecurityException("no PEM private key (PKCS#8, RSA or EC)");
+    throw new GeneralSecurityException(
+        "private key " + source + ": no PEM private key (PKCS#8, RSA or EC)");
   }
 
-  private static PrivateKey pkcs8(byte[] der, String... algorithms)
+  private static PrivateKey generate(String algorithm, byte[] pkcs8, String source)
       throws GeneralSecurityException {
-    GeneralSecurityException last = null;
-    for (String algorithm : algorithms) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-      } catch (GeneralSecurityException e) {
-        last = e;
-      }
+    try {
+      return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+    } catch (GeneralSecurityException e) {
+      throw new GeneralSecurityException(
+          "private key " + source + ": unreadable " + algorithm + " key", e);
     }
-    throw new GeneralSecurityException("unreadable private key", last);
   }
 
   /** PrivateKeyInfo: SEQUENCE { INTEGER 0, algorithm, OCTET STRING key }. */
@@ -167,18 +178,21 @@ public final class TlsMaterial {
         .generateCertificates(new ByteArrayInputStream(pem));
   }
 
-  private static byte[] block(String pem, String type) throws GeneralSecurityException {
+  private static byte[] block(String pem, String type, String source)
+      throws GeneralSecurityException {
     String begin = "-----BEGIN " + type + "-----";
     String end = "-----END " + type + "-----";
     int b = pem.indexOf(begin);
     int e = pem.indexOf(end, b);
     if (b < 0 || e < 0) {
-      throw new GeneralSecurityException("PEM block " + type + " not terminated");
+      throw new GeneralSecurityException(
+          "private key " + source + ": PEM block " + type + " not terminated");
     }
     try {
       return Base64.getMimeDecoder().decode(pem.substring(b + begin.length(), e));
     } catch (IllegalArgumentException x) {
-      throw new GeneralSecurityException("PEM block " + type + " is not base64", x);
+      throw new GeneralSecurityException(
+          "private key " + source + ": PEM block " + type + " is not base64", x);
     }
   }
 

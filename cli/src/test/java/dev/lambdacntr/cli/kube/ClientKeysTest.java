@@ -1,7 +1,10 @@
 package dev.lambdacntr.cli.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -19,17 +22,28 @@ class ClientKeysTest {
 
   @Test
   void pkcs8KeysAreReadForTheirAlgorithm() throws NoSuchAlgorithmException {
-    assertThat(ClientKeys.algorithm(pkcs8("EC"))).contains("EC");
-    assertThat(ClientKeys.algorithm(pkcs8("RSA"))).contains("RSA");
+    assertThat(ClientKeys.algorithm(pkcs8("EC"), "ec.key")).contains("EC");
+    assertThat(ClientKeys.algorithm(pkcs8("RSA"), "rsa.key")).contains("RSA");
   }
 
   @Test
   void traditionalHeadersName() {
     assertThat(
             ClientKeys.algorithm(
-                "-----BEGIN EC PRIVATE KEY-----\nxx\n-----END EC PRIVATE KEY-----"))
+                "-----BEGIN EC PRIVATE KEY-----\nxx\n-----END EC PRIVATE KEY-----", "ec.key"))
         .contains("EC");
-    assertThat(ClientKeys.algorithm("-----BEGIN RSA PRIVATE KEY-----\nxx")).contains("RSA");
-    assertThat(ClientKeys.algorithm("no key")).isEmpty();
+    assertThat(ClientKeys.algorithm("-----BEGIN RSA PRIVATE KEY-----\nxx", "rsa.key"))
+        .contains("RSA");
+    assertThat(ClientKeys.algorithm("no key", "none.key")).isEmpty();
+  }
+
+  @Test
+  void aPkcs8KeyNeitherRsaNorEcFailsNamingTheFile() {
+    assertThatThrownBy(() -> ClientKeys.algorithm(pkcs8("Ed25519"), "/home/me/.kube/ed.key"))
+        .isInstanceOfSatisfying(
+            CntrException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NO_CLUSTER_CONFIG))
+        .hasMessageContaining("/home/me/.kube/ed.key")
+        .hasMessageContaining("neither RSA nor EC");
   }
 }

@@ -45,7 +45,8 @@ class DirectClientTest {
     serverKey.load(null, null);
     serverKey.setKeyEntry(
         "server",
-        TlsMaterial.privateKey(new String(resource("rsa-pkcs1.pem"), StandardCharsets.US_ASCII)),
+        TlsMaterial.privateKey(
+            new String(resource("rsa-pkcs1.pem"), StandardCharsets.US_ASCII), "rsa-pkcs1.pem"),
         new char[0],
         CertificateFactory.getInstance("X.509")
             .generateCertificates(new java.io.ByteArrayInputStream(resource("rsa-cert.pem")))
@@ -101,6 +102,7 @@ class DirectClientTest {
         true,
         cert,
         key,
+        key.isPresent() ? "ec-sec1.pem" : "",
         Optional.empty());
   }
 

@@ -58,8 +58,8 @@ class KubeconfigTest {
 
   @Test
   void embeddedClientCertificate() throws IOException {
-    DirectConfig c =
-        read(write("config", CERT_USER), Optional.empty(), Map.of()).connection().get();
+    Path file = write("config", CERT_USER);
+    DirectConfig c = read(file, Optional.empty(), Map.of()).connection().get();
     assertThat(c.server()).isEqualTo("https://10.0.0.1:6443");
     assertThat(c.context()).isEqualTo("ctx1");
     assertThat(c.user()).isEqualTo("admin");
@@ -67,6 +67,7 @@ class KubeconfigTest {
     assertThat(new String(c.caPem().get(), StandardCharsets.UTF_8)).isEqualTo("CA");
     assertThat(new String(c.certPem().get(), StandardCharsets.UTF_8)).isEqualTo("CERT");
     assertThat(new String(c.keyPem().get(), StandardCharsets.UTF_8)).isEqualTo("KEY");
+    assertThat(c.keySource()).isEqualTo("client-key-data of admin in " + file);
     assertThat(c.token()).isEmpty();
     assertThat(c.insecure()).isFalse();
   }
@@ -95,6 +96,31 @@ class KubeconfigTest {
     assertThat(c.token()).contains("tok-123");
     assertThat(c.namespace()).isEmpty();
     assertThat(c.certPem()).isEmpty();
+    assertThat(c.keySource()).isEmpty();
+  }
+
+  @Test
+  void clientKeyFileIsTheKeySource() throws IOException {
+    write("conf/pki/client.crt", "CERT-FILE");
+    write("conf/pki/client.key", "KEY-FILE");
+    Path file =
+        write(
+            "conf/config",
+            """
+            clusters:
+            - name: c
+              cluster: {server: "https://api.example:443"}
+            users:
+            - name: u
+              user: {client-certificate: pki/client.crt, client-key: pki/client.key}
+            contexts:
+            - name: x
+              context: {cluster: c, user: u}
+            current-context: x
+            """);
+    DirectConfig c = read(file, Optional.empty(), Map.of()).connection().get();
+    assertThat(new String(c.keyPem().get(), StandardCharsets.UTF_8)).isEqualTo("KEY-FILE");
+    assertThat(c.keySource()).isEqualTo(dir.resolve("conf/pki/client.key").toString());
   }
 
   @Test

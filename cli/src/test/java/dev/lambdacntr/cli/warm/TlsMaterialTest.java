@@ -29,33 +29,36 @@ class TlsMaterialTest {
 
   @Test
   void rsaKeyInPkcs1AndPkcs8IsTheSameKey() throws Exception {
-    PrivateKey pkcs1 = TlsMaterial.privateKey(text("rsa-pkcs1.pem"));
-    PrivateKey pkcs8 = TlsMaterial.privateKey(text("rsa-pkcs8.pem"));
+    PrivateKey pkcs1 = TlsMaterial.privateKey(text("rsa-pkcs1.pem"), "rsa-pkcs1.pem");
+    PrivateKey pkcs8 = TlsMaterial.privateKey(text("rsa-pkcs8.pem"), "rsa-pkcs8.pem");
     assertThat(pkcs1.getAlgorithm()).isEqualTo("RSA");
     assertThat(pkcs1.getEncoded()).isEqualTo(pkcs8.getEncoded());
   }
 
   @Test
   void ecKeyInSec1AndPkcs8IsTheSameKey() throws Exception {
-    PrivateKey sec1 = TlsMaterial.privateKey(text("ec-sec1.pem"));
-    PrivateKey pkcs8 = TlsMaterial.privateKey(text("ec-pkcs8.pem"));
+    PrivateKey sec1 = TlsMaterial.privateKey(text("ec-sec1.pem"), "ec-sec1.pem");
+    PrivateKey pkcs8 = TlsMaterial.privateKey(text("ec-pkcs8.pem"), "ec-pkcs8.pem");
     assertThat(sec1.getAlgorithm()).isEqualTo("EC");
     // openssl drops the curve parameters inside the PKCS#8 form: compare the keys themselves
     assertThat(((ECPrivateKey) sec1).getS()).isEqualTo(((ECPrivateKey) pkcs8).getS());
     assertThat(((ECPrivateKey) sec1).getParams().toString())
         .isEqualTo(((ECPrivateKey) pkcs8).getParams().toString());
-    assertThat(TlsMaterial.privateKey(text("ec384-sec1.pem")).getAlgorithm()).isEqualTo("EC");
+    assertThat(TlsMaterial.privateKey(text("ec384-sec1.pem"), "ec384-sec1.pem").getAlgorithm())
+        .isEqualTo("EC");
   }
 
   @Test
   void clientCertificateAndKeyMakeAKeyManager() throws Exception {
     KeyManager[] managers =
         TlsMaterial.keys(
-            Optional.of(resource("ec-cert.pem")), Optional.of(resource("ec-sec1.pem")));
+            Optional.of(resource("ec-cert.pem")),
+            Optional.of(resource("ec-sec1.pem")),
+            "ec-sec1.pem");
     X509KeyManager km = (X509KeyManager) managers[0];
     assertThat(km.getCertificateChain("client")[0].toString())
         .contains("CN=lambda-cntr-test-client");
-    assertThat(TlsMaterial.keys(Optional.empty(), Optional.empty())).isNull();
+    assertThat(TlsMaterial.keys(Optional.empty(), Optional.empty(), "")).isNull();
   }
 
   @Test
@@ -66,13 +69,16 @@ class TlsMaterialTest {
   }
 
   @Test
-  void garbageIsRefused() {
-    assertThatThrownBy(() -> TlsMaterial.privateKey("no key here"))
-        .isInstanceOf(GeneralSecurityException.class);
+  void garbageIsRefusedNamingTheFile() {
+    assertThatThrownBy(() -> TlsMaterial.privateKey("no key here", "/pki/client.key"))
+        .isInstanceOf(GeneralSecurityException.class)
+        .hasMessageContaining("/pki/client.key");
     assertThatThrownBy(
             () ->
                 TlsMaterial.privateKey(
-                    "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n"))
-        .isInstanceOf(GeneralSecurityException.class);
+                    "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n",
+                    "/pki/client.key"))
+        .isInstanceOf(GeneralSecurityException.class)
+        .hasMessageContaining("/pki/client.key");
   }
 }
