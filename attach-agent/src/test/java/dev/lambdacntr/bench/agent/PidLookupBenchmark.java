@@ -1,0 +1,328 @@
+package dev.lambdacntr.bench.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lambdacntr.agent.it.Agent;
+import dev.lambdacntr.agent.it.Commands;
+import dev.lambdacntr.agent.it.ContainerdHarness;
+import dev.lambdacntr.agent.it.TargetImages;
+import dev.lambdacntr.agent.it.TestBed;
+import dev.lambdacntr.agent.it.TestBedExtension;
+import dev.lambdacntr.agent.runtime.CgroupScan;
+import dev.lambdacntr.agent.runtime.ContainerdTasks;
+import dev.lambdacntr.agent.runtime.PidSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Container ID to PID: the cgroup scan of {@code /proc} against containerd's API, on a target laid
+ * out the way a kubelet lays out a pod's container ({@code .../pod<UID>/<64 hex ID>}), with the
+ * machine's own processes and with {@value #EXTRA} more idle ones. Run by {@code
+ * benchmarks/agent/pid-lookup}; not part of the test suite, and it asserts nothing about speed.
+ *
+ * <p>Per condition, {@code bench.runs} runs of each variant, interleaved (a busy machine slows all
+ * alike), the first round not counted:
+ *
+ * <ul>
+ *   <li>the agent as the CLI runs it ({@code lambda-cntr-agent attach --pod-uid UID ID -- true}, a
+ *       new JVM with the AOT cache): the time from its trace step before the look-up ({@code
+ *       backend ...}) to the one after it ({@code pid N via ...}): the look-up's cost in the agent,
+ *       class loading and a mostly interpreted JVM included;
+ *   <li>the same source called again and again inside this (warm, JIT-compiled) JVM;
+ *   <li>for the scan, its reads alone in C ({@code bench/proc-scan.c}): what any implementation of
+ *       it pays, the kernel's cost of listing {@code /proc} and reading each {@code
+ *       /proc/PID/cgroup}.
+ * </ul>
+ */
+@ExtendWith(TestBedExtension.class)
+class PidLookupBenchmark {
+  private static final int RUNS = Integer.getInteger("bench.runs", 21);
+  private static final int EXTRA = Integer.getInteger("bench.processes", 5000);
+  private static final String POD_UID = "3f7c1a52-9b4e-4d0a-8e6f-2c5b7d9e0a14";
+  private static final String ID =
+      "b1e5f0c2d3a4958677e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0";
+
+  /** Below every cgroup hierarchy's root; removed at the end. */
+  private static final String CGROUP_PARENT = "lambda-cntr-bench";
+
+  private static final String CGROUP = "/" + CGROUP_PARENT + "/besteffort/pod" + POD_UID + "/" + ID;
+
+  @Test
+  void measure(TestBed bed) throws Exception {
+    int pid;
+    try {
+      pid =
+          bed.containerd.run(
+              ID, TargetImages.BUSYBOX + ":" + TargetImages.TAG, List.of("--cgroup", CGROUP));
+      String report = measureAll(pid);
+      Path out = Path.of(System.getProperty("bench.report", "target/bench/pid-lookup.md"));
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      Files.writeString(out, report);
+      System.out.println(report);
+    } finally {
+      bed.containerd.remove(ID);
+      removeCgroups();
+    }
+  }
+
+  private static String measureAll(int pid) throws Exception {
+    Map<String, Supplier<Double>> variants = new LinkedHashMap<>();
+    String launcher = Agent.launcher().toString();
+    String socket = ContainerdHarness.socket().toString();
+    variants.put(
+        "agent: cgroup scan of /proc",
+        () -> inAgent(List.of(launcher, "attach", "--pod-uid", POD_UID, ID, "--", "true"), pid));
+    variants.put(
+        "agent: containerd API",
+        () ->
+            inAgent(
+                List.of(
+                    launcher,
+                    "attach",
+                    "--pod-uid",
+                    POD_UID,
+                    "--runtime",
+                    "containerd",
+                    "--socket-path",
+                    socket,
+                    ID,
+                    "--",
+                    "true"),
+                pid));
+    CgroupScan scan = new CgroupScan(Path.of("/proc"));
+    ContainerdTasks containerd =
+        new ContainerdTasks(
+            ContainerdHarness.socket(),
+            List.of(ContainerdHarness.NAMESPACE),
+            Duration.ofSeconds(3));
+    variants.put("warm JVM: cgroup scan of /proc", () -> inProcess(scan, pid));
+    variants.put("warm JVM: containerd API", () -> inProcess(containerd, pid));
+    String procScan = compile("proc-scan").toString();
+    variants.put("C: the scan's reads alone (floor)", () -> inC(procScan));
+
+    StringBuilder report = new StringBuilder();
+    report.append("## Container ID to PID\n\n");
+    report.append(
+        String.format(
+            "%d runs per variant and condition, interleaved; %d CPUs; kernel %s%n%n",
+            RUNS, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version")));
+    report.append(
+        "agent: its trace steps around the look-up (a new JVM with the AOT cache, as the CLI runs"
+            + " it); warm JVM: the source called in the benchmark's JVM; C: the scan's reads of"
+            + " /proc in C, no JVM.\n\n");
+    report.append(
+        "| condition | processes | variant | median ms | min ms | max ms |\n"
+            + "|---|---:|---|---:|---:|---:|\n");
+    measure("machine's own processes", variants, report);
+    try (Sleepers sleepers = Sleepers.start(EXTRA)) {
+      measure("+" + sleepers.count() + " idle processes", variants, report);
+    }
+    report.append(String.format("%nload average at the end: %s%n", loadAverage()));
+    return report.toString();
+  }
+
+  private static void measure(
+      String condition, Map<String, Supplier<Double>> variants, StringBuilder report) {
+    Map<String, List<Double>> millis = new LinkedHashMap<>();
+    variants.keySet().forEach(name -> millis.put(name, new ArrayList<>()));
+    for (int run = -1; run < RUNS; run++) { // run -1 warms the caches up and is not counted
+      for (Map.Entry<String, Supplier<Double>> variant : variants.entrySet()) {
+        double ms = variant.getValue().get();
+        if (run >= 0) {
+          millis.get(variant.getKey()).add(ms);
+        }
+      }
+    }
+    int processes = processCount();
+    millis.forEach(
+        (name, values) ->
+            report.append(
+                String.format(
+                    "| %s | %d | %s | %.1f | %.1f | %.1f |%n",
+                    condition,
+                    processes,
+                    name,
+                    median(values),
+                    values.stream().mapToDouble(d -> d).min().orElse(0),
+                    values.stream().mapToDouble(d -> d).max().orElse(0))));
+    assertThat(millis.values()).allSatisfy(values -> assertThat(values).hasSize(RUNS));
+  }
+
+  /** Runs the agent with step timings; the milliseconds between the steps around the look-up. */
+  private static double inAgent(List<String> command, int pid) {
+    Map<String, String> env =
+        Map.of("LAMBDA_CNTR_TRACE", "1", "CONTAINERD_NAMESPACE", ContainerdHarness.NAMESPACE);
+    Commands.Result result = Commands.run(command, env, new byte[0], Duration.ofSeconds(60));
+    if (result.exit() != 0) {
+      throw new IllegalStateException("agent exited " + result.exit() + ": " + result.err());
+    }
+    double before = Double.NaN;
+    double after = Double.NaN;
+    for (String line : result.err().split("\n")) {
+      // lambda-cntr-agent: 12.3 ms STEP
+      String[] words = line.split(" ", 4);
+      if (words.length < 4 || !words[0].equals("lambda-cntr-agent:")) {
+        continue;
+      }
+      if (words[3].startsWith("backend ")) {
+        before = Double.parseDouble(words[1]);
+      } else if (words[3].startsWith("pid " + pid + " via ")) {
+        after = Double.parseDouble(words[1]);
+      }
+    }
+    if (Double.isNaN(before) || Double.isNaN(after)) {
+      throw new IllegalStateException("no look-up steps for pid " + pid + " in:\n" + result.err());
+    }
+    return after - before;
+  }
+
+  private static double inProcess(PidSource source, int pid) {
+    long start = System.nanoTime();
+    PidSource.Lookup lookup = source.find(ID);
+    long end = System.nanoTime();
+    if (lookup.pid().orElse(-1) != pid) {
+      throw new IllegalStateException(source.name() + " found " + lookup);
+    }
+    return (end - start) / 1e6;
+  }
+
+  /** The scan's floor: {@code proc-scan ID 1} prints its milliseconds and matches. */
+  private static double inC(String procScan) {
+    String[] out = Commands.check(procScan, ID, "1").strip().split(" ");
+    if (Integer.parseInt(out[1]) < 1) {
+      throw new IllegalStateException("proc-scan found no process of " + ID);
+    }
+    return Double.parseDouble(out[0]);
+  }
+
+  /** Compiles {@code /bench/NAME.c} of the test resources into {@code target/bench/NAME}. */
+  private static Path compile(String name) {
+    try {
+      Path work = Files.createDirectories(Path.of("target/bench"));
+      Path source = work.resolve(name + ".c");
+      try (InputStream in = PidLookupBenchmark.class.getResourceAsStream("/bench/" + name + ".c")) {
+        Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Path binary = work.resolve(name);
+      Commands.check(
+          "gcc", "-static", "-O2", "-Wall", "-Werror", "-o", binary.toString(), source.toString());
+      return binary;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The sleepers program: {@value #EXTRA} children that wait to be killed. */
+  private record Sleepers(Process parent, List<Long> children) implements AutoCloseable {
+    static Sleepers start(int count) throws IOException {
+      Path binary = compile("sleepers");
+      Process parent =
+          new ProcessBuilder(binary.toString(), Integer.toString(count))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      List<Long> children = new ArrayList<>();
+      Sleepers sleepers = new Sleepers(parent, children);
+      try {
+        BufferedReader lines =
+            new BufferedReader(
+                new InputStreamReader(parent.getInputStream(), StandardCharsets.US_ASCII));
+        String line;
+        while ((line = lines.readLine()) != null && !line.equals("ready")) {
+          children.add(Long.parseLong(line));
+        }
+        if (children.size() != count) {
+          throw new IllegalStateException(
+              "sleepers started " + children.size() + " of " + count + " processes");
+        }
+        return sleepers;
+      } catch (IOException | RuntimeException e) {
+        sleepers.close();
+        throw e;
+      }
+    }
+
+    int count() {
+      return children.size();
+    }
+
+    /**
+     * Kills every child by PID (not yet reaped by their parent, so no PID is reused), then ends the
+     * parent, which reaps them.
+     */
+    @Override
+    public void close() {
+      for (long child : children) {
+        ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+      }
+      try {
+        parent.getOutputStream().close();
+        if (!parent.waitFor(30, TimeUnit.SECONDS)) {
+          parent.destroyForcibly();
+          parent.waitFor(30, TimeUnit.SECONDS);
+        }
+      } catch (IOException | InterruptedException e) {
+        parent.destroyForcibly();
+      }
+    }
+  }
+
+  /** Removes the target's parent cgroups (runc removed the target's own) in every hierarchy. */
+  private static void removeCgroups() throws IOException {
+    List<Path> roots = new ArrayList<>();
+    Path fs = Path.of("/sys/fs/cgroup");
+    roots.add(fs);
+    try (DirectoryStream<Path> hierarchies = Files.newDirectoryStream(fs)) {
+      hierarchies.forEach(roots::add);
+    }
+    for (Path root : roots) {
+      Path pod = root.resolve(CGROUP.substring(1)).getParent();
+      for (Path dir = pod; dir != null && dir.startsWith(root.resolve(CGROUP_PARENT)); ) {
+        try {
+          Files.deleteIfExists(dir); // rmdir: fails while a cgroup is not empty
+        } catch (IOException e) {
+          System.err.println("cannot remove the cgroup " + dir + ": " + e);
+        }
+        dir = dir.getParent();
+      }
+    }
+  }
+
+  private static int processCount() {
+    int count = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path ignored : entries) {
+        count++;
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return count;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static String loadAverage() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).strip();
+  }
+}
