@@ -53,7 +53,7 @@ public final class AgentMain {
       return e.exitCode().code();
     } catch (RuntimeException | LinkageError e) {
       System.err.println("lambda-cntr: internal error in the agent: " + e);
-      if (System.getenv("LAMBDA_CNTR_TRACE") != null) {
+      if ("1".equals(System.getenv("LAMBDA_CNTR_TRACE"))) {
         e.printStackTrace();
       }
       return ExitCode.AGENT_INTERNAL.code();

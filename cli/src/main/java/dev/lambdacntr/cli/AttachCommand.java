@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = {
-      "Open a login shell inside a running container: / is the debug image, the container's own"
+      "Open a shell inside a running container: / is the debug image, the container's own"
           + " root is /var/lib/cntr, and the shell has the container's namespaces, cgroup,"
           + " environment, user and capabilities.",
       "With a terminal the session is raw (Ctrl-C goes to the remote shell) and follows window"

@@ -37,7 +37,7 @@ abstract class SessionCommand implements Callable<Integer> {
 
   abstract Optional<String> container();
 
-  /** The remote command; empty for a login shell. */
+  /** The remote command; empty for a shell. */
   abstract List<String> command();
 
   /** Whether the remote side gets a terminal, given what stdin and stdout are. */

@@ -27,7 +27,7 @@ import java.util.Optional;
  * @param keepEnv whether the agent keeps the target's tool-hijacking variables as they are
  * @param tmpSize the size of the session's private /tmp and /run
  * @param noSeccomp whether the session may run without the target's seccomp filter
- * @param command the command for execute, empty for attach's login shell
+ * @param command the command for execute, empty for attach's shell
  * @param agentNamespace the agent namespace
  */
 public record SessionRequest(

@@ -14,7 +14,6 @@ import java.util.HexFormat;
 public record Capabilities(
     long bounding, long permitted, long effective, long inheritable, long ambient) {
 
-  /** The helper's {@code --caps} value: BND,PRM,EFF,INH,AMB in hexadecimal. */
   /**
    * The kernel's highest capability number, from {@code /proc/sys/kernel/cap_last_cap} of the
    * calling thread's procfs: call it before entering the target, whose procfs is its own to mount
@@ -39,6 +38,7 @@ public record Capabilities(
     }
   }
 
+  /** The helper's {@code --caps} value: BND,PRM,EFF,INH,AMB in hexadecimal. */
   public String helperArgument() {
     HexFormat hex = HexFormat.of();
     return String.join(

@@ -54,10 +54,6 @@ public final class CntrfsToolsServer implements ToolsServer {
   }
 
   /**
-   * Stops the server unless it has ended already: normally the session's private mount namespace
-   * went away with the session, which ended the connection and the server with it.
-   */
-  /**
    * cntrfs's own log lines ("connected: FUSE 7.45...") would land on the user's terminal: they go
    * to stderr only when tracing ({@code LAMBDA_CNTR_TRACE=1}).
    */
@@ -67,6 +63,10 @@ public final class CntrfsToolsServer implements ToolsServer {
         : new PrintStream(OutputStream.nullOutputStream());
   }
 
+  /**
+   * Stops the server unless it has ended already: normally the session's private mount namespace
+   * went away with the session, which ended the connection and the server with it.
+   */
   @Override
   public void close() {
     try {
