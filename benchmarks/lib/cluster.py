@@ -39,6 +39,25 @@ BANNER = b"If you don't see a command prompt"
 PHASE = re.compile(r"lambda-cntr \[(\d+\.\d+)s\] (.*)")
 
 
+def kubectl_debug_argv(pod):
+    """kubectl debug's ephemeral container with a shell in POD, as the baselines run it."""
+    return [
+        KUBECTL,
+        "debug",
+        "-it",
+        "-n",
+        NS,
+        pod,
+        "--target=target",
+        f"--image={DEBUG_IMAGE}",
+        "--image-pull-policy=IfNotPresent",
+        "--profile=general",
+        "--container=debugger",
+        "--",
+        "bash",
+    ]
+
+
 def log(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -356,21 +375,7 @@ def startup(runs, node):
         # kubectl debug on a fresh pod: its ephemeral container is created now (cold); leaving
         # kubectl (killed, as a closed terminal would) keeps that container's shell running.
         ms, s = shell_session(
-            [
-                KUBECTL,
-                "debug",
-                "-it",
-                "-n",
-                NS,
-                debug_pod,
-                "--target=target",
-                f"--image={DEBUG_IMAGE}",
-                "--image-pull-policy=IfNotPresent",
-                "--profile=general",
-                "--container=debugger",
-                "--",
-                "bash",
-            ],
+            kubectl_debug_argv(debug_pod),
             exit_after=False,
             banner=True,
         )
@@ -496,21 +501,7 @@ def memory_part(runs, node):
                 s.finish()
         pod = f"mem-{i}"
         _, s = shell_session(
-            [
-                KUBECTL,
-                "debug",
-                "-it",
-                "-n",
-                NS,
-                pod,
-                "--target=target",
-                f"--image={DEBUG_IMAGE}",
-                "--image-pull-policy=IfNotPresent",
-                "--profile=general",
-                "--container=debugger",
-                "--",
-                "bash",
-            ],
+            kubectl_debug_argv(pod),
             exit_after=False,
             banner=True,
         )

@@ -1,5 +1,7 @@
 package dev.lambdacntr.bench.agent;
 
+import static dev.lambdacntr.bench.agent.BenchStats.loadAverage;
+import static dev.lambdacntr.bench.agent.BenchStats.median;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdacntr.agent.it.Agent;
@@ -285,16 +287,6 @@ class AttachLatencyBenchmark {
       // the process ended
     }
     return new long[] {pss, rss};
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
-
-  private static String loadAverage() throws IOException {
-    return Files.readString(Path.of("/proc/loadavg")).strip();
   }
 
   private static String quote(String word) {
