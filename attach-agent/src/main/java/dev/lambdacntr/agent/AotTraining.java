@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * {@code lambda-cntr-agent aot-training}: one run of the agent's start-up path against its own
  * process, for the JDK's AOT cache ({@code -XX:AOTCacheOutput}). It parses an invocation, pins and
- * reads a process, talks to the kernel through JNA and loads the runtime clients, but enters
+ * reads a process, talks to the kernel (FFM, linux-sys) and loads the runtime clients, but enters
  * nothing and starts nothing.
  */
 final class AotTraining {

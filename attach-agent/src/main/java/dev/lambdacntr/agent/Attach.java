@@ -5,7 +5,6 @@ import dev.lambdacntr.agent.session.SessionMarker;
 import dev.lambdacntr.agent.session.SessionPlan;
 import dev.lambdacntr.agent.session.SessionSpec;
 import dev.lambdacntr.agent.sys.Fd;
-import dev.lambdacntr.agent.sys.LibC;
 import dev.lambdacntr.agent.sys.Sys;
 import dev.lambdacntr.agent.target.Capabilities;
 import dev.lambdacntr.agent.target.CgroupPlacement;
@@ -23,10 +22,14 @@ import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.protocol.FsBackend;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Libc;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -58,10 +61,11 @@ final class Attach {
           TargetSnapshot.read(target, namespaces.get(Namespace.USER).isPresent());
       Trace.step("read the target's state");
       ensureTargetRootMountPoint(toolsRoot);
-      marker = SessionMarker.create(LibC.getpid());
+      marker = SessionMarker.create(Libc.getpid());
       SessionPlan plan = plan(target, snapshot, namespaces, invocation, forHelper, marker, tools);
       Fd toolsMount = tools.detachedMount();
       Trace.step("tools root ready");
+      openClassPath();
       // a class rather than a lambda: its call site would be linked only here, never in the AOT
       // training run, and linking a lambda costs milliseconds
       return onEnteringThread(
@@ -78,6 +82,21 @@ final class Attach {
       // with the mount backend the JVM never gets here: the helper removes the marker at the end
       marker.ifPresent(SessionMarker::close);
       forHelper.forEach(Fd::close);
+    }
+  }
+
+  /**
+   * Opens every jar of the class path while it can still be reached: inside the view it cannot. A
+   * class the AOT cache holds loads without its jar being opened, so a class first needed inside
+   * (the errno table of a failure, the fuse backend's posix_spawn) would not be found in a jar that
+   * nothing before had needed.
+   */
+  private static void openClassPath() {
+    try {
+      Collections.list(ClassLoader.getSystemClassLoader().getResources("META-INF/MANIFEST.MF"));
+    } catch (IOException e) {
+      throw new CntrException(
+          ExitCode.AGENT_INTERNAL, "cannot open the agent's class path: " + e.getMessage());
     }
   }
 
@@ -143,9 +162,12 @@ final class Attach {
         Fd mount = fuse.detachedMount()) {
       // a few requests to the server, through the detached mount
       for (String name : List.of(".", "bin", "etc", "usr")) {
-        int fd = LibC.openat(mount.value(), name, LibC.O_PATH | LibC.O_CLOEXEC, 0);
-        if (fd >= 0) {
-          LibC.close(fd);
+        try (Arena arena = Arena.ofConfined()) {
+          int fd =
+              Libc.openat(mount.value(), Libc.cstr(arena, name), Fcntl.O_PATH | Fcntl.O_CLOEXEC, 0);
+          if (fd >= 0) {
+            Libc.close(fd);
+          }
         }
       }
     } catch (CntrException noFuse) {
@@ -197,7 +219,7 @@ final class Attach {
       Fd procs =
           Sys.open(
               join.procsFile(),
-              LibC.O_WRONLY,
+              Fcntl.O_WRONLY,
               ExitCode.AGENT_ENTER_FAILED,
               "open " + join.procsFile() + " to join the target's cgroup");
       forHelper.add(procs);
@@ -209,7 +231,7 @@ final class Attach {
         inheritable(namespaces, Namespace.USER, forHelper),
         cgroups,
         snapshot,
-        invocation.tty() || LibC.isatty(0) == 1,
+        invocation.tty() || Libc.isatty(0),
         invocation.framedStdin(),
         invocation.keepEnv(),
         seccomp,

@@ -3,11 +3,11 @@ package dev.lambdacntr.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lambdacntr.agent.sys.Errno;
 import dev.lambdacntr.agent.view.MountApi;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.protocol.FsBackend;
+import dev.lambdacntr.sys.Errno;
 import org.junit.jupiter.api.Test;
 
 /** {@code --fs auto}'s choice from the probed facts, without a kernel. */

@@ -3,8 +3,8 @@ package dev.lambdacntr.cntrfs;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.lambdacntr.cntrfs.fuse.Kernel;
-import dev.lambdacntr.cntrfs.sys.Errno;
-import dev.lambdacntr.cntrfs.sys.Libc;
+import dev.lambdacntr.sys.Errno;
+import dev.lambdacntr.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.function.Consumer;

@@ -2,7 +2,7 @@ package dev.lambdacntr.cntrfs;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import dev.lambdacntr.cntrfs.sys.Libc;
+import dev.lambdacntr.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

@@ -4,8 +4,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
-import dev.lambdacntr.cntrfs.sys.Fcntl;
-import dev.lambdacntr.cntrfs.sys.Libc;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

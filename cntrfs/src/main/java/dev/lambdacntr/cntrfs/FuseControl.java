@@ -1,7 +1,7 @@
 package dev.lambdacntr.cntrfs;
 
-import dev.lambdacntr.cntrfs.sys.Errno;
-import dev.lambdacntr.cntrfs.sys.Libc;
+import dev.lambdacntr.sys.Errno;
+import dev.lambdacntr.sys.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;

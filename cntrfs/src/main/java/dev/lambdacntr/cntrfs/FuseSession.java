@@ -6,9 +6,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import dev.lambdacntr.cntrfs.fuse.Kernel;
-import dev.lambdacntr.cntrfs.sys.Errno;
-import dev.lambdacntr.cntrfs.sys.Fcntl;
-import dev.lambdacntr.cntrfs.sys.Libc;
+import dev.lambdacntr.sys.Errno;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Libc;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

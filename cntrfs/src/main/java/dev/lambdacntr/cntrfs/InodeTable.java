@@ -1,7 +1,7 @@
 package dev.lambdacntr.cntrfs;
 
 import dev.lambdacntr.cntrfs.fuse.Kernel;
-import dev.lambdacntr.cntrfs.sys.Libc;
+import dev.lambdacntr.sys.Libc;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

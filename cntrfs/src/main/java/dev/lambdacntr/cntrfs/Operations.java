@@ -6,10 +6,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.lambdacntr.cntrfs.fuse.Kernel;
 import dev.lambdacntr.cntrfs.fuse.Opcode;
-import dev.lambdacntr.cntrfs.sys.Errno;
-import dev.lambdacntr.cntrfs.sys.Fcntl;
-import dev.lambdacntr.cntrfs.sys.Libc;
-import dev.lambdacntr.cntrfs.sys.Stat;
+import dev.lambdacntr.sys.Errno;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Libc;
+import dev.lambdacntr.sys.Stat;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentHashMap;
 

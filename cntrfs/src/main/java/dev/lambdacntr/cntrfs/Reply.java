@@ -4,7 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.lambdacntr.cntrfs.fuse.Kernel;
-import dev.lambdacntr.cntrfs.sys.Stat;
+import dev.lambdacntr.sys.Stat;
 import java.lang.foreign.MemorySegment;
 
 /**

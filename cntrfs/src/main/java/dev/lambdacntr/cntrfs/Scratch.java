@@ -2,7 +2,7 @@ package dev.lambdacntr.cntrfs;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import dev.lambdacntr.cntrfs.sys.Stat;
+import dev.lambdacntr.sys.Stat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

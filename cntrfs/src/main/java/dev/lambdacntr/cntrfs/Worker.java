@@ -2,9 +2,9 @@ package dev.lambdacntr.cntrfs;
 
 import dev.lambdacntr.cntrfs.fuse.Kernel;
 import dev.lambdacntr.cntrfs.fuse.Opcode;
-import dev.lambdacntr.cntrfs.sys.Errno;
-import dev.lambdacntr.cntrfs.sys.Fcntl;
-import dev.lambdacntr.cntrfs.sys.Libc;
+import dev.lambdacntr.sys.Errno;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

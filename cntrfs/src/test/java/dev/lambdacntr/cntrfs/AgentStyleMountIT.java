@@ -2,8 +2,8 @@ package dev.lambdacntr.cntrfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lambdacntr.cntrfs.sys.Fcntl;
-import dev.lambdacntr.cntrfs.sys.Libc;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +55,7 @@ class AgentStyleMountIT {
 
   private static void check(String what, int r) {
     if (r < 0) {
-      throw new AssertionError(what + ": " + dev.lambdacntr.cntrfs.sys.Errno.name(-r));
+      throw new AssertionError(what + ": " + dev.lambdacntr.sys.Errno.name(-r));
     }
   }
 

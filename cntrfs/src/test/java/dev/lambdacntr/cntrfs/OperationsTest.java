@@ -3,7 +3,7 @@ package dev.lambdacntr.cntrfs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdacntr.cntrfs.fuse.Opcode;
-import dev.lambdacntr.cntrfs.sys.Errno;
+import dev.lambdacntr.sys.Errno;
 import org.junit.jupiter.api.Test;
 
 /** The dispatcher's contract, without a kernel: unknown operations answer ENOSYS. */

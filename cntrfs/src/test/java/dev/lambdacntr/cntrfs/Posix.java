@@ -1,9 +1,9 @@
 package dev.lambdacntr.cntrfs;
 
-import dev.lambdacntr.cntrfs.sys.Errno;
-import dev.lambdacntr.cntrfs.sys.Fcntl;
-import dev.lambdacntr.cntrfs.sys.Libc;
-import dev.lambdacntr.cntrfs.sys.Stat;
+import dev.lambdacntr.sys.Errno;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Libc;
+import dev.lambdacntr.sys.Stat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;

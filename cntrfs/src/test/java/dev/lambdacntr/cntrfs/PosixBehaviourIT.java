@@ -5,8 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lambdacntr.cntrfs.sys.Errno;
-import dev.lambdacntr.cntrfs.sys.Fcntl;
+import dev.lambdacntr.sys.Errno;
+import dev.lambdacntr.sys.Fcntl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;

@@ -2,7 +2,7 @@ package dev.lambdacntr.cntrfs;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.lambdacntr.cntrfs.sys.Libc;
+import dev.lambdacntr.sys.Libc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,14 +1,18 @@
 package dev.lambdacntr.agent.session;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.StringArray;
-import dev.lambdacntr.agent.sys.Errno;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import dev.lambdacntr.agent.sys.Fd;
-import dev.lambdacntr.agent.sys.LibC;
 import dev.lambdacntr.agent.sys.Sys;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.sys.Errno;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Libc;
+import dev.lambdacntr.sys.Spawn;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +29,6 @@ import java.util.List;
  */
 public final class SessionHelper implements AutoCloseable {
   public static final String NAME = "lambda-cntr-exec";
-  private static final int POSIX_SPAWN_FILE_ACTIONS_SIZE = 256;
 
   private final Fd binary;
   private final Fd directory;
@@ -41,7 +44,7 @@ public final class SessionHelper implements AutoCloseable {
     Fd directory =
         Sys.open(
             libexec.toString(),
-            LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC,
+            Fcntl.O_PATH | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC,
             ExitCode.AGENT_INTERNAL,
             "open the agent's helper directory " + libexec);
     Fd binary;
@@ -50,7 +53,7 @@ public final class SessionHelper implements AutoCloseable {
           Sys.openat(
               directory,
               NAME,
-              LibC.O_RDONLY | LibC.O_CLOEXEC,
+              Fcntl.O_RDONLY | Fcntl.O_CLOEXEC,
               ExitCode.AGENT_INTERNAL,
               "open the agent's helper " + libexec.resolve(NAME));
     } catch (CntrException e) {
@@ -62,45 +65,63 @@ public final class SessionHelper implements AutoCloseable {
 
   /** Replaces the JVM with the helper. Returns only by failing. */
   public CntrException replaceJvm(SessionSpec spec) {
-    try (StringArray argv = new StringArray(argv(spec).toArray(String[]::new));
-        StringArray envp = new StringArray(spec.environment().toArray(String[]::new))) {
-      LibC.fexecve(binary.value(), argv, envp);
-      return Sys.failure(
-          ExitCode.AGENT_INTERNAL, "execute the session helper", Native.getLastError());
+    try (Arena arena = Arena.ofConfined()) {
+      int r =
+          Libc.fexecve(
+              binary.value(), strings(arena, argv(spec)), strings(arena, spec.environment()));
+      return Sys.failure(ExitCode.AGENT_INTERNAL, "execute the session helper", -r);
     }
   }
 
   /** Starts the helper as a child and waits for it; returns its exit status. */
   public int spawnAndWait(SessionSpec spec) {
-    int[] pid = new int[1];
-    try (Memory actions = new Memory(POSIX_SPAWN_FILE_ACTIONS_SIZE);
-        StringArray argv = new StringArray(argv(spec).toArray(String[]::new));
-        StringArray envp = new StringArray(spec.environment().toArray(String[]::new))) {
-      check(LibC.posix_spawn_file_actions_init(actions), "prepare the session helper's start");
+    int pid;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment pidCell = arena.allocate(JAVA_INT);
+      MemorySegment actions = arena.allocate(Spawn.FILE_ACTIONS_SIZE);
+      MemorySegment argv = strings(arena, argv(spec));
+      MemorySegment envp = strings(arena, spec.environment());
+      check(Spawn.fileActionsInit(actions), "prepare the session helper's start");
       try {
         check(
-            LibC.posix_spawn_file_actions_addfchdir_np(actions, directory.value()),
+            Spawn.fileActionsAddFchdir(actions, directory.value()),
             "prepare the session helper's start");
-        check(LibC.posix_spawn(pid, NAME, actions, null, argv, envp), "start the session helper");
+        check(
+            Spawn.spawn(pidCell, Libc.cstr(arena, NAME), actions, argv, envp),
+            "start the session helper");
       } finally {
-        LibC.posix_spawn_file_actions_destroy(actions);
+        Spawn.fileActionsDestroy(actions);
       }
+      pid = pidCell.get(JAVA_INT, 0);
     }
-    int[] status = new int[1];
-    while (LibC.waitpid(pid[0], status, 0) < 0) {
-      int errno = Native.getLastError();
-      if (errno != Errno.EINTR) {
-        throw Sys.failure(ExitCode.AGENT_INTERNAL, "wait for the session helper " + pid[0], errno);
+    int status;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment statusCell = arena.allocate(JAVA_INT);
+      int r;
+      while ((r = Libc.waitpid(pid, statusCell, 0)) < 0) {
+        if (r != -Errno.EINTR) {
+          throw Sys.failure(ExitCode.AGENT_INTERNAL, "wait for the session helper " + pid, -r);
+        }
       }
+      status = statusCell.get(JAVA_INT, 0);
     }
-    int termination = status[0] & 0x7f;
-    return termination == 0 ? (status[0] >> 8) & 0xff : 128 + termination;
+    int termination = status & 0x7f;
+    return termination == 0 ? (status >> 8) & 0xff : 128 + termination;
   }
 
   private static void check(int error, String what) {
     if (error != 0) {
       throw Sys.failure(ExitCode.AGENT_INTERNAL, what, error);
     }
+  }
+
+  /** A NULL-terminated array of pointers to NUL-terminated copies of {@code strings}. */
+  private static MemorySegment strings(Arena arena, List<String> strings) {
+    MemorySegment array = arena.allocate(ADDRESS, strings.size() + 1L); // zeroed: NULL-terminated
+    for (int i = 0; i < strings.size(); i++) {
+      array.setAtIndex(ADDRESS, i, arena.allocateFrom(strings.get(i)));
+    }
+    return array;
   }
 
   private static List<String> argv(SessionSpec spec) {

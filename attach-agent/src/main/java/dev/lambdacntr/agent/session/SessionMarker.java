@@ -1,8 +1,10 @@
 package dev.lambdacntr.agent.session;
 
 import dev.lambdacntr.agent.sys.Fd;
-import dev.lambdacntr.agent.sys.LibC;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Libc;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -36,7 +38,15 @@ public final class SessionMarker implements AutoCloseable {
           "lambda-cntr: note: no session marker in " + DIRECTORY + ": " + e.getMessage());
       return Optional.empty();
     }
-    int fd = LibC.open(DIRECTORY.toString(), LibC.O_RDONLY | LibC.O_DIRECTORY, 0);
+    int fd;
+    try (Arena arena = Arena.ofConfined()) {
+      fd =
+          Libc.openat(
+              Fcntl.AT_FDCWD,
+              Libc.cstr(arena, DIRECTORY.toString()),
+              Fcntl.O_RDONLY | Fcntl.O_DIRECTORY,
+              0);
+    }
     if (fd < 0) {
       return Optional.empty();
     }

@@ -1,5 +1,7 @@
 package dev.lambdacntr.agent.sys;
 
+import dev.lambdacntr.sys.Libc;
+
 /**
  * An open file descriptor. Closing is idempotent in effect for the agent: each {@code Fd} is closed
  * once by its owner's try-with-resources.
@@ -9,6 +11,6 @@ package dev.lambdacntr.agent.sys;
 public record Fd(int value) implements AutoCloseable {
   @Override
   public void close() {
-    LibC.close(value);
+    Libc.close(value);
   }
 }

@@ -1,22 +1,33 @@
 package dev.lambdacntr.agent.sys;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.sys.Errno;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Libc;
+import dev.lambdacntr.sys.Mounts;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 
 /**
- * The system calls of {@link LibC}, failing with a {@link CntrException} whose message names the
- * operation, its object and the errno: {@code cannot enter the mount namespace of pid 42: EPERM}.
- * Each takes the exit code a failure should end the agent with and the words for the message.
+ * The system calls of {@link Libc} and {@link Mounts} the agent makes, failing with a {@link
+ * CntrException} whose message names the operation, its object and the errno: {@code cannot enter
+ * the mount namespace of pid 42: EPERM}. Each takes the exit code a failure should end the agent
+ * with and the words for the message.
  */
 public final class Sys {
   private Sys() {}
 
-  /** Fails with "cannot WHAT: ERRNO" when {@code result} is negative; returns it otherwise. */
+  /**
+   * Fails with "cannot WHAT: ERRNO" when {@code result} is a negated errno; returns it otherwise.
+   */
   public static long check(long result, ExitCode code, String what) {
     if (result < 0) {
-      throw failure(code, what, Native.getLastError());
+      throw failure(code, what, (int) -result);
     }
     return result;
   }
@@ -27,24 +38,30 @@ public final class Sys {
   }
 
   public static Fd open(String path, int flags, ExitCode code, String what) {
-    return new Fd((int) check(LibC.open(path, flags, 0), code, what));
+    try (Arena arena = Arena.ofConfined()) {
+      return new Fd(
+          (int) check(Libc.openat(Fcntl.AT_FDCWD, Libc.cstr(arena, path), flags, 0), code, what));
+    }
   }
 
   public static Fd openat(Fd dir, String path, int flags, ExitCode code, String what) {
-    return new Fd((int) check(LibC.openat(dir.value(), path, flags, 0), code, what));
+    try (Arena arena = Arena.ofConfined()) {
+      return new Fd(
+          (int) check(Libc.openat(dir.value(), Libc.cstr(arena, path), flags, 0), code, what));
+    }
   }
 
   /** A duplicate of {@code fd} without close-on-exec, for handing to the session helper. */
   public static Fd inheritable(Fd fd, ExitCode code, String what) {
-    return new Fd((int) check(LibC.dup(fd.value()), code, what));
+    return new Fd((int) check(Libc.dup(fd.value()), code, what));
   }
 
   public static void unshare(int flags, ExitCode code, String what) {
-    check(LibC.unshare(flags), code, what);
+    check(Libc.unshare(flags), code, what);
   }
 
   public static void setns(Fd ns, int type, ExitCode code, String what) {
-    check(LibC.setns(ns.value(), type), code, what);
+    check(Libc.setns(ns.value(), type), code, what);
   }
 
   public static void mount(
@@ -55,106 +72,117 @@ public final class Sys {
       String data,
       ExitCode code,
       String what) {
-    check(LibC.mount(source, target, type, flags, data), code, what);
+    try (Arena arena = Arena.ofConfined()) {
+      check(
+          Libc.mount(
+              Libc.cstrOrNull(arena, source),
+              Libc.cstrOrNull(arena, target),
+              Libc.cstrOrNull(arena, type),
+              flags,
+              Libc.cstrOrNull(arena, data)),
+          code,
+          what);
+    }
   }
 
   /** A detached copy of the mount at {@code path} (and, if {@code recursive}, the ones below). */
   public static Fd openTree(int dirfd, String path, boolean recursive, ExitCode code, String what) {
-    int flags = LibC.OPEN_TREE_CLONE | LibC.O_CLOEXEC | (recursive ? LibC.AT_RECURSIVE : 0);
+    int flags = Mounts.OPEN_TREE_CLONE | Fcntl.O_CLOEXEC | (recursive ? Fcntl.AT_RECURSIVE : 0);
     if (path.isEmpty()) {
-      flags |= LibC.AT_EMPTY_PATH;
+      flags |= Fcntl.AT_EMPTY_PATH;
     }
-    return new Fd((int) check(LibC.syscall(LibC.SYS_OPEN_TREE, dirfd, path, flags), code, what));
+    try (Arena arena = Arena.ofConfined()) {
+      return new Fd((int) check(Mounts.openTree(dirfd, Libc.cstr(arena, path), flags), code, what));
+    }
   }
 
   /** Like {@link #openTree}, but empty when {@code path} does not exist. */
-  public static java.util.Optional<Fd> openTreeIfPresent(
+  public static Optional<Fd> openTreeIfPresent(
       String path, boolean recursive, ExitCode code, String what) {
-    int flags = LibC.OPEN_TREE_CLONE | LibC.O_CLOEXEC | (recursive ? LibC.AT_RECURSIVE : 0);
-    return unlessMissing(LibC.syscall(LibC.SYS_OPEN_TREE, LibC.AT_FDCWD, path, flags), code, what);
+    int flags = Mounts.OPEN_TREE_CLONE | Fcntl.O_CLOEXEC | (recursive ? Fcntl.AT_RECURSIVE : 0);
+    try (Arena arena = Arena.ofConfined()) {
+      return unlessMissing(
+          Mounts.openTree(Fcntl.AT_FDCWD, Libc.cstr(arena, path), flags), code, what);
+    }
   }
 
   /** The descriptor a call returned; empty when it failed with ENOENT, thrown otherwise. */
-  private static java.util.Optional<Fd> unlessMissing(long fd, ExitCode code, String what) {
-    if (fd < 0) {
-      int errno = Native.getLastError();
-      if (errno == Errno.ENOENT) {
-        return java.util.Optional.empty();
-      }
-      throw failure(code, what, errno);
+  private static Optional<Fd> unlessMissing(int fd, ExitCode code, String what) {
+    if (fd == -Errno.ENOENT) {
+      return Optional.empty();
     }
-    return java.util.Optional.of(new Fd((int) fd));
+    return Optional.of(new Fd((int) check(fd, code, what)));
   }
 
   /** Attaches the detached mount {@code mount} at {@code target} in the thread's namespace. */
   public static void moveMount(Fd mount, String target, ExitCode code, String what) {
-    check(
-        LibC.syscall(
-            LibC.SYS_MOVE_MOUNT,
-            mount.value(),
-            "",
-            LibC.AT_FDCWD,
-            target,
-            LibC.MOVE_MOUNT_F_EMPTY_PATH),
-        code,
-        what);
+    try (Arena arena = Arena.ofConfined()) {
+      check(
+          Mounts.moveMount(
+              mount.value(),
+              Libc.cstr(arena, ""),
+              Fcntl.AT_FDCWD,
+              Libc.cstr(arena, target),
+              Mounts.MOVE_MOUNT_F_EMPTY_PATH),
+          code,
+          what);
+    }
   }
 
   public static void pivotRoot(String newRoot, String putOld, ExitCode code, String what) {
-    check(LibC.syscall(LibC.SYS_PIVOT_ROOT, newRoot, putOld), code, what);
+    try (Arena arena = Arena.ofConfined()) {
+      check(Mounts.pivotRoot(Libc.cstr(arena, newRoot), Libc.cstr(arena, putOld)), code, what);
+    }
   }
 
   public static void fchdir(Fd dir, ExitCode code, String what) {
-    check(LibC.fchdir(dir.value()), code, what);
+    check(Libc.fchdir(dir.value()), code, what);
   }
 
   /**
    * openat2(dir, path, {flags, 0, resolve}): opens a path below {@code dir} under the given {@code
    * RESOLVE_*} rules. Empty when it does not exist; any other failure is thrown.
    */
-  public static java.util.Optional<Fd> openat2(
+  public static Optional<Fd> openat2(
       Fd dir, String path, int flags, long resolve, ExitCode code, String what) {
-    try (Memory how = new Memory(24)) {
-      how.clear();
-      how.setLong(0, flags & 0xffffffffL);
-      how.setLong(16, resolve);
-      return unlessMissing(
-          LibC.syscall(LibC.SYS_OPENAT2, dir.value(), path, how, how.size()), code, what);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment how = arena.allocate(24); // zeroed
+      how.set(JAVA_LONG, 0, flags & 0xffffffffL);
+      how.set(JAVA_LONG, 16, resolve);
+      return unlessMissing(Libc.openat2(dir.value(), Libc.cstr(arena, path), how), code, what);
     }
   }
 
   /** The file type ({@code S_IF*} bits of the mode) of an open file, by statx. */
   public static int fileType(Fd file, ExitCode code, String what) {
-    try (Memory statx = new Memory(256)) {
-      statx.clear();
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment statx = arena.allocate(256);
       check(
-          LibC.syscall(
-              LibC.SYS_STATX,
+          Libc.statx(
               file.value(),
-              "",
-              LibC.AT_EMPTY_PATH | LibC.AT_SYMLINK_NOFOLLOW,
-              LibC.STATX_TYPE,
+              Libc.cstr(arena, ""),
+              Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW,
+              Fcntl.STATX_TYPE,
               statx),
           code,
           what);
-      return statx.getShort(28) & LibC.S_IFMT;
+      return statx.get(JAVA_SHORT, 28) & Fcntl.S_IFMT;
     }
   }
 
   /** Sets and clears mount attributes ({@code MOUNT_ATTR_*}) of one mount, given by a mount fd. */
   public static void mountSetattr(Fd mount, long set, long clear, ExitCode code, String what) {
-    try (Memory attributes = new Memory(32)) {
-      attributes.clear();
-      attributes.setLong(0, set);
-      attributes.setLong(8, clear);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment attributes = arena.allocate(Mounts.MOUNT_ATTR_SIZE);
+      attributes.set(JAVA_LONG, 0, set);
+      attributes.set(JAVA_LONG, 8, clear);
       check(
-          LibC.syscall(
-              LibC.SYS_MOUNT_SETATTR,
+          Mounts.mountSetattr(
               mount.value(),
-              "",
-              LibC.AT_EMPTY_PATH,
+              Libc.cstr(arena, ""),
+              Fcntl.AT_EMPTY_PATH,
               attributes,
-              attributes.size()),
+              Mounts.MOUNT_ATTR_SIZE),
           code,
           what);
     }
@@ -162,20 +190,29 @@ public final class Sys {
 
   /** A new, unconfigured file system context (fsopen). */
   public static Fd fsopen(String type, ExitCode code, String what) {
-    return new Fd(
-        (int) check(LibC.syscall(LibC.SYS_FSOPEN, type, LibC.FSOPEN_CLOEXEC), code, what));
+    try (Arena arena = Arena.ofConfined()) {
+      return new Fd(
+          (int) check(Mounts.fsopen(Libc.cstr(arena, type), Mounts.FSOPEN_CLOEXEC), code, what));
+    }
   }
 
   /** Sets a string parameter of a file system context, or a flag when {@code value} is null. */
   public static void fsconfig(Fd context, String key, String value, ExitCode code, String what) {
-    int command = value == null ? LibC.FSCONFIG_SET_FLAG : LibC.FSCONFIG_SET_STRING;
-    check(LibC.syscall(LibC.SYS_FSCONFIG, context.value(), command, key, value, 0), code, what);
+    int command = value == null ? Mounts.FSCONFIG_SET_FLAG : Mounts.FSCONFIG_SET_STRING;
+    try (Arena arena = Arena.ofConfined()) {
+      check(
+          Mounts.fsconfig(
+              context.value(), command, Libc.cstr(arena, key), Libc.cstrOrNull(arena, value), 0),
+          code,
+          what);
+    }
   }
 
   /** Creates the superblock of a configured context (FSCONFIG_CMD_CREATE). */
   public static void fsconfigCreate(Fd context, ExitCode code, String what) {
     check(
-        LibC.syscall(LibC.SYS_FSCONFIG, context.value(), LibC.FSCONFIG_CMD_CREATE, null, null, 0),
+        Mounts.fsconfig(
+            context.value(), Mounts.FSCONFIG_CMD_CREATE, MemorySegment.NULL, MemorySegment.NULL, 0),
         code,
         what);
   }
@@ -185,18 +222,17 @@ public final class Sys {
     return new Fd(
         (int)
             check(
-                LibC.syscall(
-                    LibC.SYS_FSMOUNT, context.value(), LibC.FSMOUNT_CLOEXEC, (int) attributes),
+                Mounts.fsmount(context.value(), Mounts.FSMOUNT_CLOEXEC, (int) attributes),
                 code,
                 what));
   }
 
   public static Fd pidfdOpen(int pid, ExitCode code, String what) {
-    return new Fd((int) check(LibC.syscall(LibC.SYS_PIDFD_OPEN, pid, 0), code, what));
+    return new Fd((int) check(Libc.pidfdOpen(pid, 0), code, what));
   }
 
   /** Whether the process behind {@code pidfd} still runs (signal 0 reaches it). */
   public static boolean alive(Fd pidfd) {
-    return LibC.syscall(LibC.SYS_PIDFD_SEND_SIGNAL, pidfd.value(), 0, null, 0) == 0;
+    return Libc.pidfdSendSignal(pidfd.value(), 0) == 0;
   }
 }

@@ -1,17 +1,17 @@
 package dev.lambdacntr.agent.target;
 
-import dev.lambdacntr.agent.sys.LibC;
+import dev.lambdacntr.sys.Fcntl;
 
 /** The namespace kinds a session joins, with their {@code /proc/PID/ns} names and clone flags. */
 public enum Namespace {
-  MOUNT("mnt", LibC.CLONE_NEWNS),
-  UTS("uts", LibC.CLONE_NEWUTS),
-  IPC("ipc", LibC.CLONE_NEWIPC),
-  NET("net", LibC.CLONE_NEWNET),
-  PID("pid", LibC.CLONE_NEWPID),
-  CGROUP("cgroup", LibC.CLONE_NEWCGROUP),
-  USER("user", LibC.CLONE_NEWUSER),
-  TIME("time", LibC.CLONE_NEWTIME);
+  MOUNT("mnt", Fcntl.CLONE_NEWNS),
+  UTS("uts", Fcntl.CLONE_NEWUTS),
+  IPC("ipc", Fcntl.CLONE_NEWIPC),
+  NET("net", Fcntl.CLONE_NEWNET),
+  PID("pid", Fcntl.CLONE_NEWPID),
+  CGROUP("cgroup", Fcntl.CLONE_NEWCGROUP),
+  USER("user", Fcntl.CLONE_NEWUSER),
+  TIME("time", Fcntl.CLONE_NEWTIME);
 
   private final String procName;
   private final int cloneFlag;

@@ -1,9 +1,9 @@
 package dev.lambdacntr.agent.target;
 
 import dev.lambdacntr.agent.sys.Fd;
-import dev.lambdacntr.agent.sys.LibC;
 import dev.lambdacntr.agent.sys.Sys;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.sys.Fcntl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ public final class NamespaceSet implements AutoCloseable {
             kind,
             Sys.open(
                 theirs.toString(),
-                LibC.O_RDONLY | LibC.O_CLOEXEC,
+                Fcntl.O_RDONLY | Fcntl.O_CLOEXEC,
                 ExitCode.AGENT_ENTER_FAILED,
                 "open the " + kind.procName() + " namespace of " + target.description()));
       }

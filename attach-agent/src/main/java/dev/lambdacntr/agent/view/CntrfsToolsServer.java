@@ -1,13 +1,13 @@
 package dev.lambdacntr.agent.view;
 
 import dev.lambdacntr.agent.sys.Fd;
-import dev.lambdacntr.agent.sys.LibC;
 import dev.lambdacntr.agent.sys.Sys;
 import dev.lambdacntr.cntrfs.CntrfsOptions;
 import dev.lambdacntr.cntrfs.CntrfsServer;
 import dev.lambdacntr.cntrfs.FuseDevice;
 import dev.lambdacntr.cntrfs.SourceRoot;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.sys.Fcntl;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ public final class CntrfsToolsServer implements ToolsServer {
     try {
       Fd clone =
           Sys.openTree(
-              LibC.AT_FDCWD,
+              Fcntl.AT_FDCWD,
               root.toString(),
               false,
               ExitCode.AGENT_FILESYSTEM_FAILED,

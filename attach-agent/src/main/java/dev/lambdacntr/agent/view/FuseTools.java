@@ -1,9 +1,9 @@
 package dev.lambdacntr.agent.view;
 
 import dev.lambdacntr.agent.sys.Fd;
-import dev.lambdacntr.agent.sys.LibC;
 import dev.lambdacntr.agent.sys.Sys;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.sys.Fcntl;
 import java.nio.file.Path;
 
 /**
@@ -26,7 +26,7 @@ public final class FuseTools implements ToolsRoot {
 
   @Override
   public Fd detachedMount() {
-    Fd fuse = Sys.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC, FS, "open /dev/fuse");
+    Fd fuse = Sys.open("/dev/fuse", Fcntl.O_RDWR | Fcntl.O_CLOEXEC, FS, "open /dev/fuse");
     Fd mount;
     try (Fd context = Sys.fsopen("fuse", FS, "create a FUSE file system (fsopen)")) {
       String what = "configure the FUSE file system for " + root;

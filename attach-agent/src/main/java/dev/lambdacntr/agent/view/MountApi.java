@@ -1,9 +1,11 @@
 package dev.lambdacntr.agent.view;
 
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
-import dev.lambdacntr.agent.sys.Errno;
-import dev.lambdacntr.agent.sys.LibC;
+import dev.lambdacntr.sys.Errno;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Libc;
+import dev.lambdacntr.sys.Mounts;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
 /**
@@ -22,15 +24,17 @@ public record MountApi(int openTree, int mountSetattr) {
 
   /** Probes the running kernel: two system calls, nothing cloned or changed. */
   public static MountApi probe() {
-    long fd = LibC.syscall(LibC.SYS_OPEN_TREE, LibC.AT_FDCWD, "/", LibC.O_CLOEXEC);
-    int openTree = 0;
-    if (fd >= 0) {
-      LibC.close((int) fd);
-    } else {
-      openTree = Native.getLastError();
+    try (Arena arena = Arena.ofConfined()) {
+      int fd = Mounts.openTree(Fcntl.AT_FDCWD, Libc.cstr(arena, "/"), Fcntl.O_CLOEXEC);
+      int openTree = 0;
+      if (fd >= 0) {
+        Libc.close(fd);
+      } else {
+        openTree = -fd;
+      }
+      int r = Mounts.mountSetattr(-1, Libc.cstr(arena, ""), 0, MemorySegment.NULL, 0L);
+      return new MountApi(openTree, r < 0 ? -r : 0);
     }
-    LibC.syscall(LibC.SYS_MOUNT_SETATTR, -1, "", 0, (Pointer) null, 0L);
-    return new MountApi(openTree, Native.getLastError());
   }
 
   /**

@@ -1,9 +1,9 @@
 package dev.lambdacntr.agent.view;
 
 import dev.lambdacntr.agent.sys.Fd;
-import dev.lambdacntr.agent.sys.LibC;
 import dev.lambdacntr.agent.sys.Sys;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.sys.Fcntl;
 import java.nio.file.Path;
 
 /**
@@ -23,7 +23,7 @@ public final class MountApiTools implements ToolsRoot {
   public Fd detachedMount() {
     Fd tree =
         Sys.openTree(
-            LibC.AT_FDCWD,
+            Fcntl.AT_FDCWD,
             root.toString(),
             false,
             ExitCode.AGENT_FILESYSTEM_FAILED,

@@ -1,7 +1,7 @@
 package dev.lambdacntr.agent.view;
 
 import dev.lambdacntr.agent.sys.Fd;
-import dev.lambdacntr.agent.sys.LibC;
+import dev.lambdacntr.sys.Mounts;
 
 /**
  * How the tools root reaches the session's view: a detached mount of it, made in the agent's own
@@ -19,10 +19,10 @@ public interface ToolsRoot extends AutoCloseable {
    * CLI never does, and a user of the agent pod is root on the node already.
    */
   static long viewAttributes() {
-    long attributes = LibC.MOUNT_ATTR_NOSUID | LibC.MOUNT_ATTR_NODEV;
+    long attributes = Mounts.MOUNT_ATTR_NOSUID | Mounts.MOUNT_ATTR_NODEV;
     return "1".equals(System.getenv("LAMBDA_CNTR_TOOLS_WRITABLE"))
         ? attributes
-        : attributes | LibC.MOUNT_ATTR_RDONLY;
+        : attributes | Mounts.MOUNT_ATTR_RDONLY;
   }
 
   /** A detached, read-only mount showing the tools root. */

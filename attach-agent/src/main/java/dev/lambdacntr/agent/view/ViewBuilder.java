@@ -1,10 +1,11 @@
 package dev.lambdacntr.agent.view;
 
 import dev.lambdacntr.agent.sys.Fd;
-import dev.lambdacntr.agent.sys.LibC;
 import dev.lambdacntr.agent.sys.Sys;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.sys.Fcntl;
+import dev.lambdacntr.sys.Mounts;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -45,28 +46,28 @@ public final class ViewBuilder {
    */
   public static void enter(Fd targetMountNamespace, Fd tools, String target, String scratchSize) {
     Sys.unshare(
-        LibC.CLONE_FS,
+        Fcntl.CLONE_FS,
         ExitCode.AGENT_ENTER_FAILED,
         "detach the entering thread's filesystem context");
     Sys.setns(
         targetMountNamespace,
-        LibC.CLONE_NEWNS,
+        Fcntl.CLONE_NEWNS,
         ExitCode.AGENT_ENTER_FAILED,
         "enter the mount namespace of " + target);
     Sys.unshare(
-        LibC.CLONE_NEWNS, ExitCode.AGENT_ENTER_FAILED, "copy the mount namespace of " + target);
+        Fcntl.CLONE_NEWNS, ExitCode.AGENT_ENTER_FAILED, "copy the mount namespace of " + target);
     Sys.mount(
         null,
         "/",
         null,
-        LibC.MS_REC | LibC.MS_PRIVATE,
+        Fcntl.MS_REC | Fcntl.MS_PRIVATE,
         null,
         FS,
         "make the session's mounts private");
 
     List<Piece> pieces = new ArrayList<>();
     try (Fd targetRoot =
-        Sys.open("/", LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC, FS, "open " + target)) {
+        Sys.open("/", Fcntl.O_PATH | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, FS, "open " + target)) {
       for (String tree : CntrLayout.TARGET_TREES) {
         clone(targetRoot, tree, true, target).ifPresent(pieces::add);
       }
@@ -98,7 +99,7 @@ public final class ViewBuilder {
               "tmpfs",
               scratch,
               "tmpfs",
-              LibC.MS_NOSUID | LibC.MS_NODEV,
+              Fcntl.MS_NOSUID | Fcntl.MS_NODEV,
               "mode=1777,size=" + scratchSize,
               FS,
               "mount a private " + scratch);
@@ -116,14 +117,16 @@ public final class ViewBuilder {
    */
   private static Optional<Piece> clone(Fd root, String path, boolean tree, String target) {
     long resolve =
-        LibC.RESOLVE_IN_ROOT | LibC.RESOLVE_NO_MAGICLINKS | (tree ? LibC.RESOLVE_NO_SYMLINKS : 0);
+        Fcntl.RESOLVE_IN_ROOT
+            | Fcntl.RESOLVE_NO_MAGICLINKS
+            | (tree ? Fcntl.RESOLVE_NO_SYMLINKS : 0);
     Optional<Fd> found;
     try {
       found =
           Sys.openat2(
               root,
               path.substring(1),
-              LibC.O_PATH | LibC.O_CLOEXEC | (tree ? LibC.O_NOFOLLOW : 0),
+              Fcntl.O_PATH | Fcntl.O_CLOEXEC | (tree ? Fcntl.O_NOFOLLOW : 0),
               resolve,
               FS,
               "open the target's " + path);
@@ -137,7 +140,7 @@ public final class ViewBuilder {
     }
     try (Fd file = found.get()) {
       int type = Sys.fileType(file, FS, "inspect the target's " + path);
-      int wanted = tree ? LibC.S_IFDIR : LibC.S_IFREG;
+      int wanted = tree ? Fcntl.S_IFDIR : Fcntl.S_IFREG;
       if (type != wanted) {
         warn(target, path, "it is " + describe(type) + ", not " + describe(wanted));
         return Optional.empty();
@@ -147,7 +150,7 @@ public final class ViewBuilder {
         try {
           Sys.mountSetattr(
               mount,
-              LibC.MOUNT_ATTR_NOSUID | LibC.MOUNT_ATTR_NODEV | LibC.MOUNT_ATTR_NOEXEC,
+              Mounts.MOUNT_ATTR_NOSUID | Mounts.MOUNT_ATTR_NODEV | Mounts.MOUNT_ATTR_NOEXEC,
               0,
               FS,
               "make the clone of the target's " + path + " nosuid, nodev, noexec");
@@ -172,8 +175,8 @@ public final class ViewBuilder {
 
   private static String describe(int type) {
     return switch (type) {
-      case LibC.S_IFREG -> "a regular file";
-      case LibC.S_IFDIR -> "a directory";
+      case Fcntl.S_IFREG -> "a regular file";
+      case Fcntl.S_IFDIR -> "a directory";
       case 0xa000 -> "a symbolic link";
       case 0x1000 -> "a FIFO";
       case 0x2000 -> "a character device";

@@ -407,13 +407,12 @@ abstract class AttachSessionTests {
     }
   }
 
-  /** Entries of /tmp an agent could leave: JNA's and the JVM's temporary files. */
+  /** Entries of /tmp an agent could leave: the JVM's temporary files, the agent's own. */
   static Set<String> tmpEntries() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("/tmp"))) {
       return files
           .map(p -> p.getFileName().toString())
-          .filter(
-              n -> n.startsWith("jna") || n.startsWith("hsperfdata") || n.contains("lambda-cntr"))
+          .filter(n -> n.startsWith("hsperfdata") || n.contains("lambda-cntr"))
           .collect(Collectors.toSet());
     }
   }

@@ -1,6 +1,6 @@
-package dev.lambdacntr.cntrfs.sys;
+package dev.lambdacntr.sys;
 
-/** File and *at() flags and mode bits (Linux, x86_64). */
+/** File, *at(), namespace and mount flags and mode bits (Linux, x86_64). */
 public final class Fcntl {
   private Fcntl() {}
 
@@ -25,6 +25,16 @@ public final class Fcntl {
   public static final int AT_REMOVEDIR = 0x200;
   public static final int AT_SYMLINK_FOLLOW = 0x400;
   public static final int AT_EMPTY_PATH = 0x1000;
+  public static final int AT_RECURSIVE = 0x8000;
+
+  // openat2's struct open_how resolve flags
+  public static final long RESOLVE_NO_XDEV = 0x01;
+  public static final long RESOLVE_NO_MAGICLINKS = 0x02;
+  public static final long RESOLVE_NO_SYMLINKS = 0x04;
+  public static final long RESOLVE_BENEATH = 0x08;
+  public static final long RESOLVE_IN_ROOT = 0x10;
+
+  public static final int STATX_TYPE = 1;
 
   public static final int S_IFMT = 0170000;
   public static final int S_IFSOCK = 0140000;
@@ -40,11 +50,20 @@ public final class Fcntl {
   public static final long UTIME_NOW = (1L << 30) - 1;
   public static final long UTIME_OMIT = (1L << 30) - 2;
 
+  public static final int CLONE_NEWTIME = 0x80;
   public static final int CLONE_FS = 0x200;
   public static final int CLONE_NEWNS = 0x20000;
+  public static final int CLONE_NEWCGROUP = 0x02000000;
+  public static final int CLONE_NEWUTS = 0x04000000;
+  public static final int CLONE_NEWIPC = 0x08000000;
+  public static final int CLONE_NEWUSER = 0x10000000;
+  public static final int CLONE_NEWPID = 0x20000000;
+  public static final int CLONE_NEWNET = 0x40000000;
 
   public static final long MS_NOSUID = 2;
   public static final long MS_NODEV = 4;
+  public static final long MS_REC = 0x4000;
+  public static final long MS_PRIVATE = 1 << 18;
   public static final int MNT_DETACH = 2;
 
   public static boolean isDirectory(int mode) {

@@ -1,4 +1,4 @@
-package dev.lambdacntr.cntrfs.sys;
+package dev.lambdacntr.sys;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
