@@ -1,5 +1,7 @@
 package dev.lambdacntr.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -7,7 +9,6 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The foreign function plumbing of this package: C library functions looked up in the JDK's default
@@ -15,7 +16,7 @@ import java.lang.invoke.VarHandle;
  * may change errno between the call and any later read of it).
  *
  * <p>Each distinct function descriptor costs several milliseconds to bind the first time (the JDK
- * generates code for it), and the first one about 30 ms more: that is why {@link Libc} makes every
+ * generates code for it), and the first one about 20 ms more: that is why {@link Libc} makes every
  * system call through one handle for {@code syscall(2)}.
  */
 final class Downcall {
@@ -23,23 +24,17 @@ final class Downcall {
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO =
-      CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+  private static final long ERRNO_OFFSET =
+      CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
   private static final ThreadLocal<MemorySegment> CAPTURED =
       ThreadLocal.withInitial(() -> Arena.global().allocate(CAPTURE));
 
   /**
    * A handle for the C library function {@code name} whose first parameter is the capture segment
-   * ({@link #state()}); {@code firstVariadic} is the index of its first variadic argument, or -1.
+   * ({@link #state()}).
    */
-  static MethodHandle bindCapturingErrno(
-      String name, FunctionDescriptor descriptor, int firstVariadic) {
-    Linker.Option capture = Linker.Option.captureCallState("errno");
-    Linker.Option[] options =
-        firstVariadic < 0
-            ? new Linker.Option[] {capture}
-            : new Linker.Option[] {capture, Linker.Option.firstVariadicArg(firstVariadic)};
-    return LINKER.downcallHandle(symbol(name), descriptor, options);
+  static MethodHandle bindCapturingErrno(String name, FunctionDescriptor descriptor) {
+    return LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.captureCallState("errno"));
   }
 
   /** A handle for a C library function that reports failure by its result, not errno. */
@@ -59,9 +54,14 @@ final class Downcall {
     return CAPTURED.get();
   }
 
-  /** The errno a call captured in {@code state}. */
+  /**
+   * The errno a call captured in {@code state}. Copied out rather than read through a VarHandle,
+   * which the JDK would build at start-up (milliseconds the agent pays on every attach).
+   */
   static int errno(MemorySegment state) {
-    return (int) ERRNO.get(state, 0L);
+    int[] errno = new int[1];
+    MemorySegment.copy(state, JAVA_INT, ERRNO_OFFSET, errno, 0, 1);
+    return errno[0];
   }
 
   /** Rethrows what a method handle threw without widening every signature to Throwable. */

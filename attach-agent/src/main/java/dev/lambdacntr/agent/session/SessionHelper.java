@@ -1,7 +1,7 @@
 package dev.lambdacntr.agent.session;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.lambdacntr.agent.sys.Fd;
 import dev.lambdacntr.agent.sys.Sys;
@@ -92,7 +92,7 @@ public final class SessionHelper implements AutoCloseable {
       } finally {
         Spawn.fileActionsDestroy(actions);
       }
-      pid = pidCell.get(JAVA_INT, 0);
+      pid = pidCell.toArray(JAVA_INT)[0];
     }
     int status;
     try (Arena arena = Arena.ofConfined()) {
@@ -103,7 +103,7 @@ public final class SessionHelper implements AutoCloseable {
           throw Sys.failure(ExitCode.AGENT_INTERNAL, "wait for the session helper " + pid, -r);
         }
       }
-      status = statusCell.get(JAVA_INT, 0);
+      status = statusCell.toArray(JAVA_INT)[0];
     }
     int termination = status & 0x7f;
     return termination == 0 ? (status >> 8) & 0xff : 128 + termination;
@@ -115,13 +115,17 @@ public final class SessionHelper implements AutoCloseable {
     }
   }
 
-  /** A NULL-terminated array of pointers to NUL-terminated copies of {@code strings}. */
+  /**
+   * A NULL-terminated array of pointers to NUL-terminated copies of {@code strings}. Filled as
+   * 64-bit addresses from a Java array: setting ADDRESS elements one by one needs a VarHandle the
+   * JDK builds at its first use, some 20 ms of this last step before the exec.
+   */
   private static MemorySegment strings(Arena arena, List<String> strings) {
-    MemorySegment array = arena.allocate(ADDRESS, strings.size() + 1L); // zeroed: NULL-terminated
+    long[] pointers = new long[strings.size() + 1]; // the last stays 0: NULL
     for (int i = 0; i < strings.size(); i++) {
-      array.setAtIndex(ADDRESS, i, arena.allocateFrom(strings.get(i)));
+      pointers[i] = arena.allocateFrom(strings.get(i)).address();
     }
-    return array;
+    return arena.allocateFrom(JAVA_LONG, pointers);
   }
 
   private static List<String> argv(SessionSpec spec) {

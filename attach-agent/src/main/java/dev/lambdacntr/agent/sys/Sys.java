@@ -18,9 +18,16 @@ import java.util.Optional;
  * CntrException} whose message names the operation, its object and the errno: {@code cannot enter
  * the mount namespace of pid 42: EPERM}. Each takes the exit code a failure should end the agent
  * with and the words for the message.
+ *
+ * <p>Structs are filled and read by copying arrays ({@code allocateFrom}, {@code toArray}), not
+ * through {@code get}/{@code set}: those need VarHandles the JDK builds at their first use, which
+ * costs the start-up milliseconds (the AOT cache's training run does not build the view).
  */
 public final class Sys {
   private Sys() {}
+
+  /** The offset of stx_mode in struct statx. */
+  private static final long STATX_MODE = 28;
 
   /**
    * Fails with "cannot WHAT: ERRNO" when {@code result} is a negated errno; returns it otherwise.
@@ -146,9 +153,7 @@ public final class Sys {
   public static Optional<Fd> openat2(
       Fd dir, String path, int flags, long resolve, ExitCode code, String what) {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment how = arena.allocate(24); // zeroed
-      how.set(JAVA_LONG, 0, flags & 0xffffffffL);
-      how.set(JAVA_LONG, 16, resolve);
+      MemorySegment how = arena.allocateFrom(JAVA_LONG, flags & 0xffffffffL, 0, resolve);
       return unlessMissing(Libc.openat2(dir.value(), Libc.cstr(arena, path), how), code, what);
     }
   }
@@ -166,16 +171,15 @@ public final class Sys {
               statx),
           code,
           what);
-      return statx.get(JAVA_SHORT, 28) & Fcntl.S_IFMT;
+      return statx.asSlice(STATX_MODE, JAVA_SHORT.byteSize()).toArray(JAVA_SHORT)[0] & Fcntl.S_IFMT;
     }
   }
 
   /** Sets and clears mount attributes ({@code MOUNT_ATTR_*}) of one mount, given by a mount fd. */
   public static void mountSetattr(Fd mount, long set, long clear, ExitCode code, String what) {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment attributes = arena.allocate(Mounts.MOUNT_ATTR_SIZE);
-      attributes.set(JAVA_LONG, 0, set);
-      attributes.set(JAVA_LONG, 8, clear);
+      // struct mount_attr: attr_set, attr_clr, propagation, userns_fd
+      MemorySegment attributes = arena.allocateFrom(JAVA_LONG, set, clear, 0, 0);
       check(
           Mounts.mountSetattr(
               mount.value(),
