@@ -1,5 +1,5 @@
 # Obvious entry points; the scripts they call are the ones CI runs.
-.PHONY: demo test build lint deps format images cluster cluster-down smoke e2e
+.PHONY: demo test build dist lint deps format images cluster cluster-down smoke e2e
 
 demo:            ## fresh machine: deps, build, images, local Kubernetes, demo function, a shell in it
 	scripts/demo
@@ -9,6 +9,10 @@ test:            ## every test: unit, runtime integration, cluster end-to-end (w
 
 build:           ## compile, unit tests, formatter check, static checks
 	./mvnw -B -ntp verify
+
+dist:            ## release tarballs under target/dist: linux-amd64 with its own Java, any-OS; the krew manifest
+	./mvnw -B -ntp -pl cli -am package
+	scripts/dist
 
 lint:            ## shellcheck and ruff over the scripts and the Python
 	scripts/lint
