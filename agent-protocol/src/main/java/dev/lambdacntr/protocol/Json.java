@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A small JSON reader and string quoter, shared by the CLI's warm path (a few API objects, without
- * the start-up cost of a data-binding library) and the agent (container runtimes' replies). Objects
- * become {@link Map}s (in document order), arrays {@link List}s, numbers {@link Long} or {@link
- * Double}, plus {@link String}, {@link Boolean} and {@code null}. Pure.
+ * A small JSON reader and string quoter, shared by the CLI's direct requests (a few API objects,
+ * without the start-up cost of a data-binding library) and the agent (container runtimes' replies).
+ * Objects become {@link Map}s (in document order), arrays {@link List}s, numbers {@link Long} or
+ * {@link Double}, plus {@link String}, {@link Boolean} and {@code null}. Pure.
  */
 public final class Json {
 

@@ -9,6 +9,7 @@ import dev.lambdacntr.cli.fanout.FanoutSummary;
 import dev.lambdacntr.cli.fanout.PrefixedLines;
 import dev.lambdacntr.cli.kube.ApiCall;
 import dev.lambdacntr.cli.kube.ClusterConnection;
+import dev.lambdacntr.cli.kube.LibraryCluster;
 import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.cli.kube.TargetResolver;
 import dev.lambdacntr.protocol.CntrException;
@@ -36,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * {@code execute -l SELECTOR -- CMD}: the command in every matching pod (or every container of each
  * with {@code --all-containers}), at most {@code parallel} at a time, each bounded by its own
  * timeout, output lines prefixed with the pod's name. Agents are made ready once per node first, so
- * the sessions themselves all take the warm path. Failures of single pods are collected, never
+ * the sessions themselves all find a ready agent. Failures of single pods are collected, never
  * fatal to the others.
  */
 final class FanoutExecution {
@@ -155,7 +156,8 @@ final class FanoutExecution {
     Map<String, Target> byNode = new LinkedHashMap<>();
     items.forEach(i -> i.target().ifPresent(t -> byNode.putIfAbsent(t.node(), t)));
     long deadline = System.nanoTime() + template.timeout().toNanos();
-    SessionRunner runner = new SessionRunner(connection, context, progress);
+    SessionRunner runner =
+        new SessionRunner(new LibraryCluster(connection, progress), context, progress);
     AgentProvisioner provisioner =
         new AgentProvisioner(connection.client(), connection.errors(), progress);
     Map<String, Optional<CntrException>> outcome = new LinkedHashMap<>();
@@ -247,7 +249,9 @@ final class FanoutExecution {
             TimeUnit.MILLISECONDS);
     long started = System.nanoTime();
     try {
-      int status = new SessionRunner(connection, own, quiet(errStream)).run(request, deadline);
+      int status =
+          new SessionRunner(new LibraryCluster(connection, quiet(errStream)), own, quiet(errStream))
+              .run(request, deadline);
       boolean remoteTimeout =
           (status == TIMED_OUT || status == 128 + 9)
               && System.nanoTime() - started >= plan.podTimeout().toNanos();

@@ -4,6 +4,7 @@ import dev.lambdacntr.cli.forward.PortForwardOptions;
 import dev.lambdacntr.cli.forward.PortMapping;
 import dev.lambdacntr.cli.kube.ApiCall;
 import dev.lambdacntr.cli.kube.ClusterConnection;
+import dev.lambdacntr.cli.kube.LibraryCluster;
 import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.cli.kube.TargetResolver;
 import dev.lambdacntr.protocol.CntrException;
@@ -98,7 +99,7 @@ final class PortForwardCommand implements Callable<Integer> {
       CompletableFuture<String> gone = new CompletableFuture<>();
       try (TargetCompanion companion =
           new TargetCompanion(
-              connection,
+              new LibraryCluster(connection, progress),
               context.stderr(),
               progress,
               new TargetCompanion.Plan(

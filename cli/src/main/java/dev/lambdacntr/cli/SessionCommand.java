@@ -3,14 +3,10 @@ package dev.lambdacntr.cli;
 import dev.lambdacntr.cli.agent.RuntimeSocket;
 import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
-import dev.lambdacntr.cli.kube.ClusterConnection;
+import dev.lambdacntr.cli.kube.SessionCluster;
 import dev.lambdacntr.cli.kube.Target;
-import dev.lambdacntr.cli.warm.DirectConfig;
-import dev.lambdacntr.cli.warm.Kubeconfig;
-import dev.lambdacntr.cli.warm.WarmSession;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,31 +78,11 @@ abstract class SessionCommand implements Callable<Integer> {
     List<String> command = command();
     Progress progress = new Progress(context.stderr(), cluster.level(), context.startNanos());
     boolean tty = wantsTty();
-    boolean withCompanions = companions.protect(protectsByDefault()) || !forwards().isEmpty();
-    if (!withCompanions) {
-      // the warm path knows no companions: a session with forwards or protection takes the full one
-      Kubeconfig.Result direct =
-          Kubeconfig.read(cluster.kubeconfig, cluster.context, context.env());
-      if (direct.connection().isPresent()) {
-        DirectConfig config = direct.connection().get();
-        SessionRequest request =
-            request(config.namespace().orElse("default"), socket, command, tty);
-        OptionalInt status = WarmSession.run(config, request, context, progress);
-        if (status.isPresent()) {
-          return status.getAsInt();
-        }
-      } else {
-        progress.detail("warm path not taken (" + direct.unsupported() + "); using the full path");
-      }
-    } else {
-      progress.detail("forwards or protection: using the full path");
-    }
     boolean rawTerminal = tty && context.stdinIsTerminal().getAsBoolean();
-    try (ClusterConnection connection =
-            ClusterConnection.open(cluster.kubeconfig, cluster.context, context.env());
+    try (SessionCluster sessionCluster = SessionClusters.open(cluster, context.env(), progress);
         TargetCompanion companion =
             new TargetCompanion(
-                connection,
+                sessionCluster,
                 context.stderr(),
                 progress,
                 new TargetCompanion.Plan(
@@ -117,8 +93,8 @@ abstract class SessionCommand implements Callable<Integer> {
                     rawTerminal),
                 this::admit,
                 ports -> listening(ports, progress))) {
-      SessionRequest request = request(connection.defaultNamespace(), socket, command, tty);
-      return new SessionRunner(connection, sessionContext(), progress).run(request, companion);
+      SessionRequest request = request(sessionCluster.defaultNamespace(), socket, command, tty);
+      return new SessionRunner(sessionCluster, sessionContext(), progress).run(request, companion);
     }
   }
 

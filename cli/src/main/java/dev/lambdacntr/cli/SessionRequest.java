@@ -53,7 +53,7 @@ public record SessionRequest(
 
   /**
    * The exec into {@code agent} that runs this session against {@code target} (the same on the warm
-   * and the full path); its command line is shown with {@code -v}.
+   * and the library); its command line is shown with {@code -v}.
    */
   public ExecRequest agentExec(
       Target target, Optional<RuntimeSocket> socket, AgentPod agent, Progress progress) {

@@ -1,26 +1,20 @@
 package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.agent.AgentPod;
-import dev.lambdacntr.cli.agent.AgentProvisioner;
 import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.agent.RuntimeSocket;
 import dev.lambdacntr.cli.agent.RuntimeSocketDetector;
 import dev.lambdacntr.cli.exec.ExecOutcome;
 import dev.lambdacntr.cli.exec.ExecRequest;
 import dev.lambdacntr.cli.exec.ExecStream;
-import dev.lambdacntr.cli.kube.ApiCall;
 import dev.lambdacntr.cli.kube.AuditEvents;
-import dev.lambdacntr.cli.kube.ClusterConnection;
-import dev.lambdacntr.cli.kube.Identity;
-import dev.lambdacntr.cli.kube.KubeErrors;
+import dev.lambdacntr.cli.kube.SessionCluster;
 import dev.lambdacntr.cli.kube.Target;
-import dev.lambdacntr.cli.kube.TargetResolver;
 import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,23 +27,19 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * One attach or execute, top to bottom: resolve the target, ensure an agent on its node, record the
- * audit event, exec the agent, return the remote status. Independent requests run in parallel so
- * the warm path costs four round trips: pod (with the identity review), agent list (with the node),
- * event, exec.
+ * One attach or execute, top to bottom, whichever {@link SessionCluster} answers: resolve the
+ * target, ensure an agent on its node, record the audit event, exec the agent, return the remote
+ * status. Independent requests run in parallel, so a session with a ready agent costs four round
+ * trips: pod, agent list with identity review and node, event, exec.
  */
 public final class SessionRunner {
 
-  private final ClusterConnection connection;
-  private final KubernetesClient client;
-  private final KubeErrors errors;
+  private final SessionCluster cluster;
   private final CliContext context;
   private final Progress progress;
 
-  public SessionRunner(ClusterConnection connection, CliContext context, Progress progress) {
-    this.connection = connection;
-    this.client = connection.client();
-    this.errors = connection.errors();
+  public SessionRunner(SessionCluster cluster, CliContext context, Progress progress) {
+    this.cluster = cluster;
     this.context = context;
     this.progress = progress;
   }
@@ -66,11 +56,8 @@ public final class SessionRunner {
         Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory());
     try {
       progress.phase("resolving pod " + request.namespace() + "/" + request.pod());
-      CompletableFuture<String> who =
-          async(background, () -> Identity.of(client, connection.kubeconfigUser()));
-      Target target =
-          new TargetResolver(client, errors)
-              .resolve(request.namespace(), request.pod(), request.container());
+      progress.detail("the cluster through " + cluster.describe());
+      Target target = cluster.target(request.namespace(), request.pod(), request.container());
       progress.detail(
           "target: container "
               + target.container()
@@ -81,9 +68,9 @@ public final class SessionRunner {
               + ") on node "
               + target.node());
 
-      AgentProvisioner provisioner = new AgentProvisioner(client, errors, progress);
+      CompletableFuture<String> who = async(background, cluster::identity);
       CompletableFuture<List<Pod>> agents =
-          async(background, () -> provisioner.agentsOn(request.agentNamespace(), target.node()));
+          async(background, () -> cluster.agents(request.agentNamespace(), target.node()));
       Optional<RuntimeSocket> socket = runtimeSocket(request, target);
       AgentSpec spec =
           new AgentSpec(
@@ -92,7 +79,7 @@ public final class SessionRunner {
               request.image(),
               socket,
               request.idleTimeout());
-      AgentPod agent = provisioner.ensure(spec, join(agents), deadline);
+      AgentPod agent = cluster.agent(spec, join(agents), deadline);
 
       record(target, join(who), request, agent);
       progress.phase(
@@ -121,16 +108,8 @@ public final class SessionRunner {
   public Optional<RuntimeSocket> runtimeSocket(SessionRequest request, Target target) {
     Optional<Node> node = Optional.empty();
     if (request.socketOverride().isEmpty()) {
-      try {
-        node =
-            Optional.ofNullable(
-                errors.call(
-                    ApiCall.cluster("get", "nodes"),
-                    () -> client.nodes().withName(target.node()).get()));
-      } catch (CntrException e) {
-        if (e.exitCode() != ExitCode.FORBIDDEN) {
-          throw e;
-        }
+      node = cluster.node(target.node());
+      if (node.isEmpty()) {
         progress.detail(
             "cannot read node " + target.node() + " (RBAC); choosing the socket by runtime only");
       }
@@ -146,24 +125,10 @@ public final class SessionRunner {
 
   /** Records the session as an event on the target pod; forbidden means no session. */
   public void record(Target target, String who, SessionRequest request, AgentPod agent) {
-    ApiCall create = new ApiCall("create", "events", target.namespace());
     try {
-      errors.run(
-          create,
-          () ->
-              client
-                  .v1()
-                  .events()
-                  .inNamespace(target.namespace())
-                  .resource(
-                      AuditEvents.build(
-                          target,
-                          who,
-                          request.image(),
-                          agent.ref(),
-                          request.command(),
-                          Instant.now()))
-                  .create());
+      cluster.record(
+          AuditEvents.build(
+              target, who, request.image(), agent.ref(), request.command(), Instant.now()));
     } catch (CntrException e) {
       if (e.exitCode() == ExitCode.FORBIDDEN) {
         // No audit trail, no session: the event is what makes debugging in production visible.
@@ -188,20 +153,16 @@ public final class SessionRunner {
     PrintStream stderr = context.stderr();
     ExecOutcome outcome;
     try (ExecStream stream =
-        ExecStream.open(
-            client.getHttpClient(),
-            client.getKubernetesSerialization(),
-            exec.uri(client.getConfiguration().getMasterUrl()),
-            companion.stdout(context.stdout()),
-            stderr,
-            left,
-            "agent pod " + agent.ref())) {
+        cluster.exec(
+            exec, companion.stdout(context.stdout()), stderr, left, "agent pod " + agent.ref())) {
+      progress.detail("exec session open");
       // the agent is called with --framed-stdin (SessionRequest.agentExec)
       stream.frameStdin();
       if (!stream.canCloseStdin()) {
         progress.detail("the API server speaks only v4.channel.k8s.io: stdin's end cannot be sent");
       }
       outcome = companion.converse(stream, request.rawTerminal(), context.stdin());
+      progress.detail("exec session ended: " + outcome);
     }
     return outcome
         .exitCode()

@@ -2,7 +2,7 @@ package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
-import dev.lambdacntr.cli.kube.ClusterConnection;
+import dev.lambdacntr.cli.kube.SessionCluster;
 import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.cli.protect.PodMarksWriter;
 import dev.lambdacntr.cli.protect.ProtectionGuardian;
@@ -40,7 +40,7 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
       Optional<ProtectionGuardian.Spec> guardian,
       boolean rawTerminal) {}
 
-  private final ClusterConnection connection;
+  private final SessionCluster cluster;
   private final PrintStream stderr;
   private final Progress progress;
   private final Plan plan;
@@ -53,14 +53,14 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
   private Optional<TargetWatch> watch = Optional.empty();
 
   TargetCompanion(
-      ClusterConnection connection,
+      SessionCluster cluster,
       PrintStream stderr,
       Progress progress,
       Plan plan,
       Consumer<Target> admit,
       Consumer<List<PortForwarder.Listening>> onListening) {
     this.admit = admit;
-    this.connection = connection;
+    this.cluster = cluster;
     this.stderr = stderr;
     this.progress = progress;
     this.plan = plan;
@@ -77,34 +77,35 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
     String ref = target.namespace() + "/" + target.pod();
     // a live watch only for long sessions that hold something; the rest ask at their end
     boolean live = plan.protect() || !plan.forwards().isEmpty();
+    // the client library is opened off the session's path: by the watch and the protection in
+    // the background, by the end-of-session check only when the session failed
     watch =
         Optional.of(
             live
                 ? TargetWatch.start(
-                    connection.client(),
+                    () -> cluster.library().client(),
                     target.namespace(),
                     target.pod(),
                     target.container(),
                     target.containerId(),
                     reason -> notice(reason + ": the session ends when the container stops"))
                 : TargetWatch.onDemand(
-                    connection.client(),
+                    () -> cluster.library().client(),
                     target.namespace(),
                     target.pod(),
                     target.container(),
                     target.containerId()));
     if (plan.protect()) {
-      PodMarksWriter writer =
-          new PodMarksWriter(
-              connection.client(),
-              connection.errors(),
-              target.namespace(),
-              target.pod(),
-              target.podUid());
       protection =
           Optional.of(
               TargetProtection.start(
-                  writer,
+                  () ->
+                      new PodMarksWriter(
+                          cluster.library().client(),
+                          cluster.library().errors(),
+                          target.namespace(),
+                          target.pod(),
+                          target.podUid()),
                   "pod " + ref,
                   message -> notice("warning: " + message),
                   plan.guardian().map(g -> withTarget(g, target))));
@@ -112,7 +113,7 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
     if (!plan.forwards().isEmpty()) {
       PortForwarder started =
           PortForwarder.start(
-              connection.client(),
+              cluster.library().client(),
               target.namespace(),
               target.pod(),
               plan.forwards(),

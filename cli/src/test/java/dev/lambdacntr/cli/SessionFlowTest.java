@@ -29,11 +29,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The API flows against the fabric8 mock server (CRUD mode) with a fake Job controller and kubelet.
+ * The API flows against the fabric8 mock server (CRUD mode) with a fake Job controller and kubelet,
+ * once through each {@link dev.lambdacntr.cli.kube.SessionCluster}: they must not differ.
  */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"library", "direct"})
 class SessionFlowTest {
+
+  @Parameter String client;
 
   static final String IMAGE = "ghcr.io/lambda-cntr/debug:" + Version.version();
   static final RuntimeSocket CONTAINERD =
@@ -51,7 +59,14 @@ class SessionFlowTest {
     demoPodUid =
         cluster.addRunningPod("default", "demo-7d9f", "node-1", "app").getMetadata().getUid();
     Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"), Optional.empty());
-    env = Map.of("KUBECONFIG", kubeconfig.toString(), "HOME", dir.toString());
+    env =
+        Map.of(
+            "KUBECONFIG",
+            kubeconfig.toString(),
+            "HOME",
+            dir.toString(),
+            SessionClusters.CHOICE,
+            client);
   }
 
   @AfterEach
@@ -298,6 +313,18 @@ class SessionFlowTest {
     assertThat(r.exit()).isEqualTo(ExitCode.TIMEOUT.code());
     assertThat(r.stderr()).contains("failed: not ready in time (ContainerCreating); removed it");
     assertThat(cluster.agentJobs()).isEmpty();
+  }
+
+  @Test
+  void aSessionWhoseTargetIsDeletedMeanwhileEndsWithTargetGone() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.whileExecuting(
+        () -> cluster.client().pods().inNamespace("default").withName("demo-7d9f").delete());
+    // the agent reports the killed command (SIGKILL), the watch says why
+    Result r = run("execute", "demo-7d9f", "--", "exit", "137");
+    assertThat(r.exit()).as(r.stderr()).isEqualTo(ExitCode.TARGET_GONE.code());
+    assertThat(r.stderr())
+        .contains("the session ended because its target went away: pod default/demo-7d9f");
   }
 
   @Test

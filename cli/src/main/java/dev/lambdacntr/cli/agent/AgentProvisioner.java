@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Makes sure a ready agent runs on the target's node: reuses a fitting one (the warm path: one list
+ * Makes sure a ready agent runs on the target's node: reuses a fitting one (a ready agent: one list
  * request), else creates the agent Job and waits until its pod is ready, reporting a broken agent
  * with the kubelet's reason and removing it.
  */
@@ -65,7 +65,7 @@ public final class AgentProvisioner {
         .toList();
   }
 
-  /** A ready agent among {@code existing} that fits {@code spec}: the warm path, no request. */
+  /** A ready agent among {@code existing} that fits {@code spec}, found without a request. */
   public static Optional<AgentPod> reusable(AgentSpec spec, List<Pod> existing) {
     return existing.stream()
         .filter(p -> fits(p, spec))

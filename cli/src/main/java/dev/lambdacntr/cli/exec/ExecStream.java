@@ -92,7 +92,7 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
   /**
    * Opens the session as {@link #open(HttpClient, KubernetesSerialization, URI, OutputStream,
    * OutputStream, Duration, String)} does, reading the final {@code Status} with {@code
-   * statusReader} (the warm path reads it without a data-binding library).
+   * statusReader} (direct requests read it without a data-binding library).
    */
   public static ExecStream open(
       HttpClient http,

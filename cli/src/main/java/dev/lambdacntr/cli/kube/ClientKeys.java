@@ -1,6 +1,6 @@
 package dev.lambdacntr.cli.kube;
 
-import dev.lambdacntr.cli.warm.Pkcs8Key;
+import dev.lambdacntr.cli.direct.Pkcs8Key;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import io.fabric8.kubernetes.api.model.NamedContext;
@@ -16,7 +16,7 @@ import java.util.Optional;
 /**
  * The algorithm of the kubeconfig's client key. The client library assumes RSA for a PKCS#8 key
  * ({@code BEGIN PRIVATE KEY}) and then fails on an EC key (what openssl and many clusters make);
- * reading the key's own algorithm ({@link Pkcs8Key}, as the warm path does) fixes that.
+ * reading the key's own algorithm ({@link Pkcs8Key}, as direct requests do) fixes that.
  */
 final class ClientKeys {
 

@@ -1,7 +1,7 @@
 package dev.lambdacntr.cli.kube;
 
 import dev.lambdacntr.cli.Environment;
-import dev.lambdacntr.cli.warm.Kubeconfig;
+import dev.lambdacntr.cli.direct.Kubeconfig;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import io.fabric8.kubernetes.api.model.NamedContext;

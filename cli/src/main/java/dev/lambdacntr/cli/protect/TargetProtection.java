@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A session's hold on its target pod's protection marks, for as long as the session lives: taken in
@@ -23,7 +24,8 @@ public final class TargetProtection implements AutoCloseable {
 
   private static final Duration RENEW_EVERY = Duration.ofSeconds(60);
 
-  private final PodMarksWriter writer;
+  private final Supplier<PodMarksWriter> writers;
+  private volatile PodMarksWriter writer;
   private final String session;
   private final String podRef;
   private final Consumer<String> warn;
@@ -34,11 +36,11 @@ public final class TargetProtection implements AutoCloseable {
   private volatile boolean closed;
 
   private TargetProtection(
-      PodMarksWriter writer,
+      Supplier<PodMarksWriter> writers,
       String podRef,
       Consumer<String> warn,
       Optional<ProtectionGuardian.Spec> guardianSpec) {
-    this.writer = writer;
+    this.writers = writers;
     this.session = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(4);
     this.podRef = podRef;
     this.warn = warn;
@@ -49,15 +51,16 @@ public final class TargetProtection implements AutoCloseable {
   /**
    * Starts holding the marks in the background.
    *
+   * @param writers makes the writer, in the background (it may open the client library)
    * @param warn where a failure to protect is told (the session goes on unprotected)
    * @param guardian how to start the process that releases if this one dies; empty for none
    */
   public static TargetProtection start(
-      PodMarksWriter writer,
+      Supplier<PodMarksWriter> writers,
       String podRef,
       Consumer<String> warn,
       Optional<ProtectionGuardian.Spec> guardian) {
-    TargetProtection p = new TargetProtection(writer, podRef, warn, guardian);
+    TargetProtection p = new TargetProtection(writers, podRef, warn, guardian);
     Thread.ofVirtual().name("lambda-cntr-protect").start(p::holdAndRenew);
     return p;
   }
@@ -76,6 +79,7 @@ public final class TargetProtection implements AutoCloseable {
     try {
       // the guardian first: from the moment the marks exist, someone must be there to remove them
       guardian = guardianSpec.map(spec -> ProtectionGuardian.start(spec, session));
+      writer = writers.get();
       boolean marked = writer.hold(session, Instant.now().plus(TTL));
       held.complete(marked);
       if (!marked) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Watches a session's target pod and tells, once, when it is going: deleted, being deleted by a
@@ -20,7 +21,7 @@ public final class TargetWatch implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofSeconds(2);
 
-  private final KubernetesClient client;
+  private final Supplier<KubernetesClient> client;
   private final String namespace;
   private final String pod;
   private final String container;
@@ -31,7 +32,11 @@ public final class TargetWatch implements AutoCloseable {
   private volatile boolean closed;
 
   private TargetWatch(
-      KubernetesClient client, String namespace, String pod, String container, String containerId) {
+      Supplier<KubernetesClient> client,
+      String namespace,
+      String pod,
+      String container,
+      String containerId) {
     this.client = client;
     this.namespace = namespace;
     this.pod = pod;
@@ -40,11 +45,12 @@ public final class TargetWatch implements AutoCloseable {
   }
 
   /**
-   * Starts watching; {@code onEnding} gets the reason the first time the target is seen going (on a
-   * watch thread).
+   * Starts watching in the background ({@code client} is asked for there: it may open the client
+   * library); {@code onEnding} gets the reason the first time the target is seen going (on a watch
+   * thread).
    */
   public static TargetWatch start(
-      KubernetesClient client,
+      Supplier<KubernetesClient> client,
       String namespace,
       String pod,
       String container,
@@ -52,9 +58,18 @@ public final class TargetWatch implements AutoCloseable {
       Consumer<String> onEnding) {
     TargetWatch w = new TargetWatch(client, namespace, pod, container, containerId);
     w.ending.thenAccept(onEnding);
+    Thread.ofVirtual().name("lambda-cntr-target-watch").start(w::watch);
+    return w;
+  }
+
+  private synchronized void watch() {
+    if (closed) {
+      return;
+    }
     try {
-      w.watch =
+      watch =
           client
+              .get()
               .pods()
               .inNamespace(namespace)
               .withName(pod)
@@ -62,20 +77,21 @@ public final class TargetWatch implements AutoCloseable {
                   new Watcher<Pod>() {
                     @Override
                     public void eventReceived(Action action, Pod p) {
-                      w.seen(action == Action.DELETED ? Optional.empty() : Optional.of(p));
+                      seen(action == Action.DELETED ? Optional.empty() : Optional.of(p));
                     }
 
                     @Override
                     public void onClose(WatcherException cause) {
-                      if (!w.closed) {
-                        w.poll();
+                      if (!closed) {
+                        poll();
                       }
                     }
                   });
     } catch (KubernetesClientException e) {
-      w.poll(); // no watch permission (or no watch support): read the pod now and then
+      poll(); // no watch permission (or no watch support): read the pod now and then
+    } catch (RuntimeException e) {
+      // the library could not be opened: the end-of-session check tells what it can
     }
-    return w;
   }
 
   /**
@@ -83,7 +99,11 @@ public final class TargetWatch implements AutoCloseable {
    * for sessions that need to know only at their end.
    */
   public static TargetWatch onDemand(
-      KubernetesClient client, String namespace, String pod, String container, String containerId) {
+      Supplier<KubernetesClient> client,
+      String namespace,
+      String pod,
+      String container,
+      String containerId) {
     return new TargetWatch(client, namespace, pod, container, containerId);
   }
 
@@ -101,8 +121,8 @@ public final class TargetWatch implements AutoCloseable {
       return Optional.of(ending.join());
     }
     try {
-      seen(Optional.ofNullable(client.pods().inNamespace(namespace).withName(pod).get()));
-    } catch (KubernetesClientException e) {
+      seen(Optional.ofNullable(client.get().pods().inNamespace(namespace).withName(pod).get()));
+    } catch (RuntimeException e) {
       // the API cannot tell now; keep what the watch saw
     }
     return Optional.ofNullable(ending.getNow(null));
@@ -135,7 +155,10 @@ public final class TargetWatch implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    Watch w = watch;
+    Watch w;
+    synchronized (this) {
+      w = watch; // a watch being opened is open now, and the next one will not be
+    }
     if (w != null) {
       w.close();
     }

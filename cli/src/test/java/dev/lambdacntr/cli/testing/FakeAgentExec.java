@@ -34,9 +34,11 @@ final class FakeAgentExec extends WebSocketListener {
   private final MockCluster.ExecLog log;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
   private final ByteArrayOutputStream frames = new ByteArrayOutputStream();
+  private final Runnable onOpen;
   private boolean done;
 
-  FakeAgentExec(String query, MockCluster.ExecLog log) {
+  FakeAgentExec(String query, MockCluster.ExecLog log, Runnable onOpen) {
+    this.onOpen = onOpen;
     List<String> command = new ArrayList<>();
     boolean tty = false;
     for (String part : java.util.regex.Pattern.compile("&").splitAsStream(query).toList()) {
@@ -67,6 +69,16 @@ final class FakeAgentExec extends WebSocketListener {
 
   @Override
   public void onOpen(WebSocket ws, Response response) {
+    // off the server's event loop: the action may itself call the mock server
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              onOpen.run();
+              run(ws);
+            });
+  }
+
+  private void run(WebSocket ws) {
     List<String> cmd = userCommand();
     if (cmd.isEmpty() || cmd.get(0).equals("cat")) {
       return;

@@ -85,6 +85,7 @@ public final class MockCluster implements AutoCloseable {
           new CopyOnWriteArrayList<>());
   private volatile AgentBehaviour behaviour = AgentBehaviour.READY;
   private volatile boolean v5Unsupported;
+  private volatile Runnable whileExecuting = () -> {};
   private volatile Optional<String> selfSubjectUser = Optional.empty();
   private volatile boolean closed;
   private static final Pattern NAMESPACED = Pattern.compile("^/apis?/.*?/namespaces/([^/?]+)/");
@@ -169,7 +170,8 @@ public final class MockCluster implements AutoCloseable {
             400, "BadRequest", "requested protocol(s) are not supported: [" + protocol + "]");
       }
       return new MockResponse()
-          .withWebSocketUpgrade(new FakeAgentExec(path.substring(exec + 6), execLog));
+          .withWebSocketUpgrade(
+              new FakeAgentExec(path.substring(exec + 6), execLog, whileExecuting));
     }
     if (path.startsWith("/apis/authentication.k8s.io/v1/selfsubjectreviews")
         && selfSubjectUser.isPresent()) {
@@ -532,6 +534,11 @@ public final class MockCluster implements AutoCloseable {
   /** Answers requests whose "METHOD PATH" matches {@code regex} with 403 Forbidden. */
   public void deny(String regex) {
     denied.add(Pattern.compile(regex));
+  }
+
+  /** Runs {@code action} as each exec starts, before the fake agent runs its command. */
+  public void whileExecuting(Runnable action) {
+    whileExecuting = action;
   }
 
   public void v5Unsupported(boolean unsupported) {

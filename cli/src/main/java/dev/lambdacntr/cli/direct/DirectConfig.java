@@ -1,9 +1,9 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.cli.direct;
 
 import java.util.Optional;
 
 /**
- * How the warm path reaches the API server, read from the kubeconfig.
+ * How direct requests reach the API server, read from the kubeconfig.
  *
  * @param server the API server's base URL ({@code https://...})
  * @param context the context's name

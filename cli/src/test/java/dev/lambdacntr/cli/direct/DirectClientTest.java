@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.cli.direct;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

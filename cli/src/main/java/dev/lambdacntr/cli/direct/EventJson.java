@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.cli.direct;
 
 import dev.lambdacntr.protocol.Json;
 import io.fabric8.kubernetes.api.model.Event;

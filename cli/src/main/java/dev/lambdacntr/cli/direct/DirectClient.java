@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.cli.direct;
 
 import dev.lambdacntr.cli.kube.ClosingHttpClientFactory;
 import dev.lambdacntr.protocol.Json;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The API server reached with the kubeconfig's credentials over the JDK's HttpClient, without the
  * client library's configuration, serialization and request machinery: plain JSON requests for the
- * warm path, and the same transport for the exec WebSocket.
+ * session, and the same transport for the exec WebSocket.
  */
 public final class DirectClient implements AutoCloseable {
 

@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.cli.direct;
 
 import dev.lambdacntr.cli.Environment;
 import dev.lambdacntr.protocol.Json;
@@ -24,7 +24,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * paths relative to the file that names them) and says how to reach the API server directly: the
  * server, its CA, and a client certificate or bearer token.
  *
- * <p>It answers only what the warm path can do alone. Anything else (no file, an unknown context,
+ * <p>It answers only what direct requests can do alone. Anything else (no file, an unknown context,
  * exec or auth-provider plugins, basic auth, impersonation, proxies, {@code KUBERNETES_*} variables
  * the client library would honour, in-cluster configuration) is {@link Result#unsupported}, and the
  * caller uses the client library, which does all of that and reports every error. Pure apart from
@@ -54,9 +54,9 @@ public final class Kubeconfig {
   private Kubeconfig() {}
 
   /**
-   * What the kubeconfig gives the warm path: the connection, or why it cannot use it.
+   * What the kubeconfig gives direct requests: the connection, or why it cannot use it.
    *
-   * @param connection the direct connection, when the warm path can use it
+   * @param connection the direct connection, when direct requests can use it
    * @param unsupported why not, otherwise
    */
   public record Result(Optional<DirectConfig> connection, String unsupported) {

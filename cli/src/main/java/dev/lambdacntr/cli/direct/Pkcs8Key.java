@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.cli.direct;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -8,8 +8,8 @@ import java.security.spec.PKCS8EncodedKeySpec;
 /**
  * A PKCS#8 private key ({@code BEGIN PRIVATE KEY}), which does not say its algorithm in the PEM
  * header: RSA or EC, the two a kubeconfig's client key is, tried in that order. The one place both
- * the warm path's TLS material and the client library's key algorithm ({@code ClientKeys}) read
- * such a key.
+ * the direct requests' TLS material and the client library's key algorithm ({@code ClientKeys})
+ * read such a key.
  */
 public final class Pkcs8Key {
 

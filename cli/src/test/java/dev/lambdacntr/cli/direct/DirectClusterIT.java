@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.cli.direct;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -29,14 +29,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The warm path against a real cluster (KUBECONFIG, by default the test bed's): the built launcher
- * reads the real kubeconfig (client certificate, EC key, CA), reaches the agent over direct
- * requests and passes exit status and binary stdin/stdout through. Needs a ready debug image and
- * target-busybox on the nodes. Skipped without a cluster unless {@code CI=true}.
+ * Direct requests against a real cluster (KUBECONFIG, by default the test bed's): the built
+ * launcher reads the real kubeconfig (client certificate, EC key, CA), reaches the agent over
+ * direct requests and passes exit status and binary stdin/stdout through. Needs a ready debug image
+ * and target-busybox on the nodes. Skipped without a cluster unless {@code CI=true}.
  *
- * <pre>./mvnw -pl cli -am verify -DskipITs=false -Dit.test=WarmPathClusterIT</pre>
+ * <pre>./mvnw -pl cli -am verify -DskipITs=false -Dit.test=DirectClusterIT</pre>
  */
-class WarmPathClusterIT {
+class DirectClusterIT {
 
   static final Path DIST = Path.of(System.getProperty("dist.dir", "target/dist")).toAbsolutePath();
   static final String NAMESPACE =
@@ -124,8 +124,8 @@ class WarmPathClusterIT {
   }
 
   @Test
-  void warmSessionsGoOverDirectRequestsWithStatusAndBytesIntact() throws Exception {
-    // the first run may be cold (no agent on the node yet): then it hands over to the full path
+  void sessionsWithAReadyAgentGoOverDirectRequestsWithStatusAndBytesIntact() throws Exception {
+    // the first run may be cold (no agent on the node yet): the client library creates it
     Run first = run(new byte[0], "execute", "-v", "-n", NAMESPACE, "target", "--", "true");
     assertThat(first.exit()).as(first.stderr()).isZero();
 
@@ -133,9 +133,9 @@ class WarmPathClusterIT {
         run(new byte[0], "execute", "-v", "-n", NAMESPACE, "target", "--", "sh", "-c", "exit 7");
     assertThat(warm.exit()).as(warm.stderr()).isEqualTo(7);
     assertThat(warm.stderr())
-        .contains("(direct requests)")
+        .contains("the cluster through direct requests")
         .contains("reusing agent pod")
-        .doesNotContain("warm path not taken");
+        .doesNotContain("through the client library");
 
     byte[] data = new byte[1 << 20];
     new Random(7).nextBytes(data);

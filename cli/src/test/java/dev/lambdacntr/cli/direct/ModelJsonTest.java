@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.cli.direct;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +28,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The warm path reads API objects with its own JSON reader: every rule must decide exactly as it
+ * Direct requests read API objects with its own JSON reader: every rule must decide exactly as it
  * does on the client library's own reading of the same JSON.
  */
 class ModelJsonTest {

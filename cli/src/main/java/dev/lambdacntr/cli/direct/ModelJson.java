@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.cli.direct;
 
 import dev.lambdacntr.protocol.Json;
 import io.fabric8.kubernetes.api.model.Container;
@@ -27,10 +27,11 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The API objects of the warm path, read from parsed JSON ({@link Json}) into the client library's
- * model classes, so the same pure rules ({@code TargetResolver.select}, {@code AgentHealth}, {@code
- * RuntimeSocketDetector}, {@code ExecOutcome}) judge them. Only the fields those rules read are
- * filled in; absent lists and maps are empty, as the library's reading leaves them. Pure.
+ * The API objects of direct requests, read from parsed JSON ({@link Json}) into the client
+ * library's model classes, so the same pure rules ({@code TargetResolver.select}, {@code
+ * AgentHealth}, {@code RuntimeSocketDetector}, {@code ExecOutcome}) judge them. Only the fields
+ * those rules read are filled in; absent lists and maps are empty, as the library's reading leaves
+ * them. Pure.
  */
 public final class ModelJson {
 

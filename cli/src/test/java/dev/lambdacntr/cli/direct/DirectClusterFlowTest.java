@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.cli.direct;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Which path a session takes against the mock API server: the warm path with a ready agent, the
- * full path for everything else, and nothing done twice when it hands over.
+ * Which requests go directly and which through the client library, against the mock API server:
+ * direct ones for a session with a ready agent, the library for a cold start and for every failure,
+ * and nothing done twice when it takes over.
  */
-class WarmSessionFlowTest {
+class DirectClusterFlowTest {
 
   static final String IMAGE = Version.defaultImage();
   static final RuntimeSocket CONTAINERD =
@@ -64,34 +65,36 @@ class WarmSessionFlowTest {
     assertThat(r.exit()).as(r.stderr()).isZero();
     assertThat(r.stdout()).isEqualTo("warm\n");
     assertThat(r.stderr())
-        .contains("resolving pod default/demo (direct requests)")
+        .contains("the cluster through direct requests")
         .contains("reusing agent pod lambda-cntr/")
-        .doesNotContain("warm path not taken");
+        .doesNotContain("through the client library");
     assertThat(auditEvents()).hasSize(1);
     assertThat(auditEvents().get(0).getMessage()).startsWith("alice executed 'echo warm'");
   }
 
   @Test
-  void aColdStartHandsOverToTheFullPathBeforeChangingAnything() {
+  void aColdStartCreatesTheAgentThroughTheLibrary() {
     Result r = run("execute", "-v", "demo", "--", "exit", "4");
     assertThat(r.exit()).as(r.stderr()).isEqualTo(4);
     assertThat(r.stderr())
-        .contains("warm path not taken (no ready agent for this session on node node-1)")
+        .contains("no ready agent fits on node node-1; asking through the client library")
         .contains("creating agent on node node-1");
     assertThat(auditEvents()).hasSize(1);
     assertThat(cluster.agentJobs()).hasSize(1);
   }
 
   @Test
-  void anAgentWithAnotherImageIsReplacedByTheFullPath() {
+  void anAgentWithAnotherImageIsReplacedThroughTheLibrary() {
     cluster.addReadyAgent("node-1", "ghcr.io/lambda-cntr/debug:old", Optional.of(CONTAINERD));
     Result r = run("execute", "-v", "demo", "--", "exit", "0");
     assertThat(r.exit()).as(r.stderr()).isZero();
-    assertThat(r.stderr()).contains("warm path not taken").contains("replacing agent pod");
+    assertThat(r.stderr())
+        .contains("asking through the client library")
+        .contains("replacing agent pod");
   }
 
   @Test
-  void errorsAreTheFullPathsOwn() {
+  void errorsAreTheLibrarysOwn() {
     cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
     Result missing = run("execute", "demo-x", "--", "exit", "0");
     assertThat(missing.exit()).isEqualTo(ExitCode.POD_NOT_FOUND.code());
@@ -105,24 +108,56 @@ class WarmSessionFlowTest {
   }
 
   @Test
-  void forbiddenNodeReadStaysOnTheWarmPath() {
+  void aForbiddenNodeReadIsNoFailure() {
     cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
     cluster.deny("GET /api/v1/nodes/");
     Result r = run("execute", "-v", "demo", "--", "exit", "0");
     assertThat(r.exit()).as(r.stderr()).isZero();
     assertThat(r.stderr())
         .contains("cannot read node node-1 (RBAC)")
-        .doesNotContain("warm path not taken");
+        .doesNotContain("through the client library");
   }
 
   @Test
-  void aKubeconfigOnlyTheLibraryReadsTakesTheFullPath() {
+  void aKubeconfigOnlyTheLibraryReadsTakesTheLibrary() {
     cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
     env.put("KUBERNETES_REQUEST_TIMEOUT", "20000");
     Result r = run("execute", "-v", "demo", "--", "exit", "0");
     assertThat(r.exit()).as(r.stderr()).isZero();
     assertThat(r.stderr())
-        .contains("warm path not taken (environment variable KUBERNETES_REQUEST_TIMEOUT is set)");
-    assertThat(List.of(r.stderr().split("\n"))).noneMatch(l -> l.contains("direct requests"));
+        .contains(
+            "direct requests impossible (environment variable KUBERNETES_REQUEST_TIMEOUT is set)")
+        .contains("the cluster through client library");
+  }
+
+  @Test
+  void theLibraryCanBeChosen() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    env.put("LAMBDA_CNTR_CLIENT", "library");
+    Result r = run("execute", "-v", "demo", "--", "exit", "0");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr()).contains("the cluster through client library");
+    env.put("LAMBDA_CNTR_CLIENT", "fast");
+    Result wrong = run("execute", "demo", "--", "exit", "0");
+    assertThat(wrong.exit()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(wrong.stderr())
+        .isEqualTo("lambda-cntr: LAMBDA_CNTR_CLIENT=fast: expected 'direct' or 'library'\n");
+  }
+
+  @Test
+  void attachWithProtectionGoesDirect() {
+    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    Result r =
+        CliHarness.run(
+            env,
+            "exit 0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            false,
+            false,
+            "attach",
+            "-v",
+            "demo");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr()).contains("the cluster through direct requests");
+    assertThat(auditEvents()).hasSize(1);
   }
 }

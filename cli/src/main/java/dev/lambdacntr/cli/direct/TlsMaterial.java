@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.warm;
+package dev.lambdacntr.cli.direct;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,0 +1,108 @@
+package dev.lambdacntr.cli.kube;
+
+import dev.lambdacntr.cli.Progress;
+import dev.lambdacntr.cli.agent.AgentPod;
+import dev.lambdacntr.cli.agent.AgentProvisioner;
+import dev.lambdacntr.cli.agent.AgentSpec;
+import dev.lambdacntr.cli.exec.ExecRequest;
+import dev.lambdacntr.cli.exec.ExecStream;
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The session's cluster through the client library: every step, cold starts included. */
+public final class LibraryCluster implements SessionCluster {
+
+  private final ClusterConnection connection;
+  private final KubernetesClient client;
+  private final KubeErrors errors;
+  private final AgentProvisioner provisioner;
+
+  public LibraryCluster(ClusterConnection connection, Progress progress) {
+    this.connection = connection;
+    this.client = connection.client();
+    this.errors = connection.errors();
+    this.provisioner = new AgentProvisioner(client, errors, progress);
+  }
+
+  @Override
+  public String describe() {
+    return "client library";
+  }
+
+  @Override
+  public String defaultNamespace() {
+    return connection.defaultNamespace();
+  }
+
+  @Override
+  public Target target(String namespace, String pod, Optional<String> container) {
+    return new TargetResolver(client, errors).resolve(namespace, pod, container);
+  }
+
+  @Override
+  public String identity() {
+    return Identity.of(client, connection.kubeconfigUser());
+  }
+
+  @Override
+  public Optional<Node> node(String name) {
+    try {
+      return Optional.ofNullable(
+          errors.call(ApiCall.cluster("get", "nodes"), () -> client.nodes().withName(name).get()));
+    } catch (CntrException e) {
+      if (e.exitCode() != ExitCode.FORBIDDEN) {
+        throw e;
+      }
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public List<Pod> agents(String namespace, String node) {
+    return provisioner.agentsOn(namespace, node);
+  }
+
+  @Override
+  public AgentPod agent(AgentSpec spec, List<Pod> existing, long deadline) {
+    return provisioner.ensure(spec, existing, deadline);
+  }
+
+  @Override
+  public void record(Event event) {
+    String namespace = event.getMetadata().getNamespace();
+    errors.run(
+        new ApiCall("create", "events", namespace),
+        () -> client.v1().events().inNamespace(namespace).resource(event).create());
+  }
+
+  @Override
+  public ExecStream exec(
+      ExecRequest exec, OutputStream stdout, OutputStream stderr, Duration timeout, String what) {
+    return ExecStream.open(
+        client.getHttpClient(),
+        client.getKubernetesSerialization(),
+        exec.uri(client.getConfiguration().getMasterUrl()),
+        stdout,
+        stderr,
+        timeout,
+        what);
+  }
+
+  @Override
+  public ClusterConnection library() {
+    return connection;
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+  }
+}

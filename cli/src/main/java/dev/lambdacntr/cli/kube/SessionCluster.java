@@ -1,0 +1,62 @@
+package dev.lambdacntr.cli.kube;
+
+import dev.lambdacntr.cli.agent.AgentPod;
+import dev.lambdacntr.cli.agent.AgentSpec;
+import dev.lambdacntr.cli.exec.ExecRequest;
+import dev.lambdacntr.cli.exec.ExecStream;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a session asks of the cluster, in the order {@code SessionRunner} asks it. Two answer it:
+ * {@link LibraryCluster} (the client library, everything) and {@code DirectCluster} (direct
+ * requests for the steps of a session with a ready agent, the library for the rest). Both report
+ * every failure the same way, with the same exit codes: the flow never asks which one answers.
+ */
+public interface SessionCluster extends AutoCloseable {
+
+  /** How the cluster is reached, for {@code -v}. */
+  String describe();
+
+  /** The kubeconfig context's namespace, else {@code default}. */
+  String defaultNamespace();
+
+  /** The session's target: the pod read and checked ({@link TargetResolver#select}). */
+  Target target(String namespace, String pod, Optional<String> container);
+
+  /** Who the API server says the user is, for the audit event; never fails. */
+  String identity();
+
+  /** The node, for its runtime; empty when the user may not read nodes. */
+  Optional<Node> node(String name);
+
+  /** The agent pods on {@code node} that are neither finished nor being deleted. */
+  List<Pod> agents(String namespace, String node);
+
+  /**
+   * A ready agent fitting {@code spec}: one of {@code existing} ({@link #agents}), else created (or
+   * replaced) and waited for until {@code deadline} ({@link System#nanoTime}).
+   */
+  AgentPod agent(AgentSpec spec, List<Pod> existing, long deadline);
+
+  /** Creates the session's audit event; failures are translated ({@link KubeErrors}). */
+  void record(Event event);
+
+  /** Opens the exec into the agent pod. */
+  ExecStream exec(
+      ExecRequest exec, OutputStream stdout, OutputStream stderr, Duration timeout, String what);
+
+  /**
+   * The client library's connection, opened on first use: for what only it does (watches, patches,
+   * port-forwards, creating agents). Opening it makes no request.
+   */
+  ClusterConnection library();
+
+  @Override
+  void close();
+}
