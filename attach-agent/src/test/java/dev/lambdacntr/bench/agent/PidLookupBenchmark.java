@@ -11,6 +11,7 @@ import dev.lambdacntr.agent.it.TargetImages;
 import dev.lambdacntr.agent.it.TestBed;
 import dev.lambdacntr.agent.it.TestBedExtension;
 import dev.lambdacntr.agent.runtime.CgroupScan;
+import dev.lambdacntr.agent.runtime.CgroupTree;
 import dev.lambdacntr.agent.runtime.ContainerdTasks;
 import dev.lambdacntr.agent.runtime.PidSource;
 import java.io.BufferedReader;
@@ -88,9 +89,12 @@ class PidLookupBenchmark {
     Map<String, Supplier<Double>> variants = new LinkedHashMap<>();
     String launcher = Agent.launcher().toString();
     String socket = ContainerdHarness.socket().toString();
+    List<String> bySocketFree = List.of(launcher, "attach", "--pod-uid", POD_UID, ID, "--", "true");
+    variants.put("agent: cgroup tree", () -> inAgent(bySocketFree, Map.of(), "cgroup tree", pid));
     variants.put(
         "agent: cgroup scan of /proc",
-        () -> inAgent(List.of(launcher, "attach", "--pod-uid", POD_UID, ID, "--", "true"), pid));
+        () ->
+            inAgent(bySocketFree, Map.of("LAMBDA_CNTR_BENCH_PROC_SCAN", "1"), "cgroup scan", pid));
     variants.put(
         "agent: containerd API",
         () ->
@@ -107,13 +111,17 @@ class PidLookupBenchmark {
                     ID,
                     "--",
                     "true"),
+                Map.of(),
+                "containerd API",
                 pid));
+    CgroupTree tree = CgroupTree.onThisHost(java.util.Optional.of(POD_UID));
     CgroupScan scan = new CgroupScan(Path.of("/proc"));
     ContainerdTasks containerd =
         new ContainerdTasks(
             ContainerdHarness.socket(),
             List.of(ContainerdHarness.NAMESPACE),
             Duration.ofSeconds(3));
+    variants.put("warm JVM: cgroup tree", () -> inProcess(tree, pid));
     variants.put("warm JVM: cgroup scan of /proc", () -> inProcess(scan, pid));
     variants.put("warm JVM: containerd API", () -> inProcess(containerd, pid));
     String procScan = compile("proc-scan").toString();
@@ -168,9 +176,11 @@ class PidLookupBenchmark {
   }
 
   /** Runs the agent with step timings; the milliseconds between the steps around the look-up. */
-  private static double inAgent(List<String> command, int pid) {
-    Map<String, String> env =
-        Map.of("LAMBDA_CNTR_TRACE", "1", "CONTAINERD_NAMESPACE", ContainerdHarness.NAMESPACE);
+  private static double inAgent(
+      List<String> command, Map<String, String> extraEnv, String source, int pid) {
+    Map<String, String> env = new java.util.HashMap<>(extraEnv);
+    env.put("LAMBDA_CNTR_TRACE", "1");
+    env.put("CONTAINERD_NAMESPACE", ContainerdHarness.NAMESPACE);
     Commands.Result result = Commands.run(command, env, new byte[0], Duration.ofSeconds(60));
     if (result.exit() != 0) {
       throw new IllegalStateException("agent exited " + result.exit() + ": " + result.err());
@@ -185,7 +195,7 @@ class PidLookupBenchmark {
       }
       if (words[3].startsWith("backend ")) {
         before = Double.parseDouble(words[1]);
-      } else if (words[3].startsWith("pid " + pid + " via ")) {
+      } else if (words[3].startsWith("pid " + pid + " via " + source)) {
         after = Double.parseDouble(words[1]);
       }
     }
