@@ -1,4 +1,4 @@
-package dev.lambdacntr.agent.runtime;
+package dev.lambdacntr.agent.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -93,6 +93,14 @@ class CgroupTreeTest {
   }
 
   @Test
+  void findsAPodBelowADeeperCgroupRootTooButTheKubeletsFirst() throws IOException {
+    Path nested = cgroup("lambda-cntr-testbed/node-1/kubepods/besteffort/pod" + UID + "/" + ID);
+    assertThat(find(Optional.of(UID))).contains(nested);
+    Path kubelets = cgroup("kubepods.slice/kubepods-pod" + UID_ + ".slice/crio-" + ID + ".scope");
+    assertThat(find(Optional.of(UID))).contains(kubelets);
+  }
+
+  @Test
   void findsAStandaloneContainerWithoutAPodUid() throws IOException {
     for (String path : HOST_CONTAINERS) {
       Path dir = cgroup(path);
@@ -181,7 +189,7 @@ class CgroupTreeTest {
     cgroup("kubepods/pod" + UID + "/" + ID, self);
     CgroupTree tree = new CgroupTree(() -> List.of(root), Optional.of(UID));
     assertThat(tree.find(ID).pid()).hasValue((int) self);
-    PidSource.Lookup missed = tree.find("0123456789ab");
+    CgroupTree.Lookup missed = tree.find("0123456789ab");
     assertThat(missed.pid()).isEmpty();
     assertThat(missed.detail()).contains("below pod " + UID).contains(root.toString());
   }
