@@ -22,8 +22,10 @@ import java.util.Optional;
  * @param podUid the UID of the pod the container belongs to: the agent enters only a process whose
  *     cgroup path has both the pod UID and the container ID as components
  * @param runtime the runtime that owns the container ({@code containerd}, {@code cri-o}, {@code
- *     docker}), or empty when unknown
- * @param socketPath the runtime's API socket as seen by the agent, or empty to detect it
+ *     docker}), or empty when unknown; deprecated: the agent ignores it (with a warning), as it
+ *     finds the container in the cgroup tree
+ * @param socketPath the runtime's API socket as seen by the agent, or empty to detect it;
+ *     deprecated: the agent ignores it (with a warning)
  * @param fs the filesystem backend
  * @param toolsRoot the directory served as {@code /}, or empty for the agent's own root
  * @param tty whether stdin is a terminal the session should keep as its controlling terminal

@@ -15,10 +15,12 @@ import java.util.List;
 public final class AgentMain {
   private static final String USAGE =
       """
-      usage: lambda-cntr-agent attach (--pid PID | CONTAINER_ID) [--runtime containerd|cri-o|docker]
-                                      [--socket-path PATH] [--fs auto|mount|fuse] [--tools-root DIR]
+      usage: lambda-cntr-agent attach (--pid PID | CONTAINER_ID) [--pod-uid UID]
+                                      [--fs auto|mount|fuse] [--tools-root DIR]
                                       [--tty] [-- CMD [ARGS...]]
       Opens a shell (or runs CMD) inside a running container, with the tools root's programs.
+      CONTAINER_ID is found in the cgroup tree (below pod UID's cgroup, with --pod-uid).
+      --runtime and --socket-path are accepted for one release and ignored.
       --fs: mount (a read-only clone of the tools root) or fuse (cntrfs, served by the agent); both
       need the kernel's mount API (Linux 5.12), so auto (the default) is mount, and fails with exit
       code 124, naming the missing call, where the mount API is not usable.

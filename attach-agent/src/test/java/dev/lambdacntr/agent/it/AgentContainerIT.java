@@ -9,9 +9,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The agent as it runs in the agent pod: inside a privileged container that shares the host's PID
  * and network namespaces, with cgroup mounts that show only its own cgroup (so the target's are
- * reached through a host process's {@code /proc/PID/root}), started by the runtime's exec. The
- * container's root here is the host's root, so the agent distribution and the JDK are where the
- * build left them.
+ * reached, and the target's cgroup found, through a host process's {@code /proc/PID/root}), started
+ * by the runtime's exec. The container's root here is the host's root, so the agent distribution
+ * and the JDK are where the build left them.
  */
 @ExtendWith(TestBedExtension.class)
 class AgentContainerIT {
@@ -31,10 +31,6 @@ class AgentContainerIT {
               "session",
               Agent.launcher().toString(),
               "attach",
-              "--runtime",
-              "containerd",
-              "--socket-path",
-              ContainerdHarness.socket().toString(),
               "app",
               "--",
               "/bin/sh",

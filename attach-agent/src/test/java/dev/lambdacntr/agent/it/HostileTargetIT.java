@@ -272,15 +272,15 @@ class HostileTargetIT {
   @ParameterizedTest
   @ValueSource(strings = {"mount", "fuse"})
   void aProcessOfAnotherPodIsNotEntered(String backend) {
-    // the cgroup scan finds the container by its ID; its cgroup path names no such pod
+    // the container's cgroup is named after its ID but is below no such pod: not searched there
     String pod = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
     Commands.Result r =
         Agent.attach(
             List.of("--fs", backend, "--pod-uid", pod, "hostile", "--", "echo", "entered"), "");
     assertThat(r.exit()).as(r.err()).isEqualTo(121);
     assertThat(r.err())
-        .contains("does not belong to container hostile of pod " + pod)
-        .contains("not below pod " + pod);
+        .contains("cannot find a running process of container hostile")
+        .contains("below pod " + pod);
     assertThat(r.out()).doesNotContain("entered");
 
     Commands.Result same =

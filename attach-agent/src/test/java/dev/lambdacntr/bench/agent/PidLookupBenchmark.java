@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdacntr.agent.it.Agent;
 import dev.lambdacntr.agent.it.Commands;
-import dev.lambdacntr.agent.it.ContainerdHarness;
 import dev.lambdacntr.agent.it.TargetImages;
 import dev.lambdacntr.agent.it.TestBed;
 import dev.lambdacntr.agent.it.TestBedExtension;
-import dev.lambdacntr.agent.runtime.CgroupScan;
-import dev.lambdacntr.agent.runtime.ContainerdTasks;
-import dev.lambdacntr.agent.runtime.PidSource;
+import dev.lambdacntr.agent.target.CgroupTree;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,19 +22,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Container ID to PID: the cgroup scan of {@code /proc} against containerd's API, on a target laid
- * out the way a kubelet lays out a pod's container ({@code .../pod<UID>/<64 hex ID>}), with the
- * machine's own processes and with {@value #EXTRA} more idle ones. Run by {@code
- * benchmarks/agent/pid-lookup}; not part of the test suite, and it asserts nothing about speed.
+ * Container ID to PID through the cgroup tree ({@code CgroupTree}), on a target laid out the way a
+ * kubelet lays out a pod's container ({@code .../pod<UID>/<64 hex ID>}): with the machine's own
+ * processes and cgroups, with {@value #EXTRA} more idle processes, and with {@value #PODS} more
+ * pods of two containers each beside the target's and {@value #SERVICES} service cgroups (what a
+ * busy node adds to the walk). Run by {@code benchmarks/agent/pid-lookup}; not part of the test
+ * suite, and it asserts nothing about speed.
  *
  * <p>Per condition, {@code bench.runs} runs of each variant, interleaved (a busy machine slows all
  * alike), the first round not counted:
@@ -47,22 +48,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       new JVM with the AOT cache): the time from its trace step before the look-up ({@code
  *       backend ...}) to the one after it ({@code pid N via ...}): the look-up's cost in the agent,
  *       class loading and a mostly interpreted JVM included;
- *   <li>the same source called again and again inside this (warm, JIT-compiled) JVM;
- *   <li>for the scan, its reads alone in C ({@code bench/proc-scan.c}): what any implementation of
- *       it pays, the kernel's cost of listing {@code /proc} and reading each {@code
- *       /proc/PID/cgroup}.
+ *   <li>the look-up called again and again inside this (warm, JIT-compiled) JVM.
  * </ul>
  */
 @ExtendWith(TestBedExtension.class)
 class PidLookupBenchmark {
   private static final int RUNS = Integer.getInteger("bench.runs", 21);
   private static final int EXTRA = Integer.getInteger("bench.processes", 5000);
+  private static final int PODS = 300;
+  private static final int SERVICES = 300;
   private static final String POD_UID = "3f7c1a52-9b4e-4d0a-8e6f-2c5b7d9e0a14";
   private static final String ID =
       "b1e5f0c2d3a4958677e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0";
 
-  /** Below every cgroup hierarchy's root; removed at the end. */
-  private static final String CGROUP_PARENT = "lambda-cntr-bench";
+  /**
+   * Below every cgroup hierarchy's root, as a kubelet with the cgroupfs driver names it; removed at
+   * the end (rmdir: a kubelet's own, not empty, would stay).
+   */
+  private static final String CGROUP_PARENT = "kubepods";
 
   private static final String CGROUP = "/" + CGROUP_PARENT + "/besteffort/pod" + POD_UID + "/" + ID;
 
@@ -87,37 +90,11 @@ class PidLookupBenchmark {
   private static String measureAll(int pid) throws Exception {
     Map<String, Supplier<Double>> variants = new LinkedHashMap<>();
     String launcher = Agent.launcher().toString();
-    String socket = ContainerdHarness.socket().toString();
     variants.put(
-        "agent: cgroup scan of /proc",
+        "agent: cgroup tree",
         () -> inAgent(List.of(launcher, "attach", "--pod-uid", POD_UID, ID, "--", "true"), pid));
-    variants.put(
-        "agent: containerd API",
-        () ->
-            inAgent(
-                List.of(
-                    launcher,
-                    "attach",
-                    "--pod-uid",
-                    POD_UID,
-                    "--runtime",
-                    "containerd",
-                    "--socket-path",
-                    socket,
-                    ID,
-                    "--",
-                    "true"),
-                pid));
-    CgroupScan scan = new CgroupScan(Path.of("/proc"));
-    ContainerdTasks containerd =
-        new ContainerdTasks(
-            ContainerdHarness.socket(),
-            List.of(ContainerdHarness.NAMESPACE),
-            Duration.ofSeconds(3));
-    variants.put("warm JVM: cgroup scan of /proc", () -> inProcess(scan, pid));
-    variants.put("warm JVM: containerd API", () -> inProcess(containerd, pid));
-    String procScan = compile("proc-scan").toString();
-    variants.put("C: the scan's reads alone (floor)", () -> inC(procScan));
+    CgroupTree tree = CgroupTree.onThisHost(Optional.of(POD_UID));
+    variants.put("warm JVM: cgroup tree", () -> inProcess(tree, pid));
 
     StringBuilder report = new StringBuilder();
     report.append("## Container ID to PID\n\n");
@@ -127,14 +104,16 @@ class PidLookupBenchmark {
             RUNS, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version")));
     report.append(
         "agent: its trace steps around the look-up (a new JVM with the AOT cache, as the CLI runs"
-            + " it); warm JVM: the source called in the benchmark's JVM; C: the scan's reads of"
-            + " /proc in C, no JVM.\n\n");
+            + " it); warm JVM: the look-up called in the benchmark's JVM.\n\n");
     report.append(
-        "| condition | processes | variant | median ms | min ms | max ms |\n"
-            + "|---|---:|---|---:|---:|---:|\n");
-    measure("machine's own processes", variants, report);
+        "| condition | processes | cgroups | variant | median ms | min ms | max ms |\n"
+            + "|---|---:|---:|---|---:|---:|---:|\n");
+    measure("machine's own", variants, report);
     try (Sleepers sleepers = Sleepers.start(EXTRA)) {
       measure("+" + sleepers.count() + " idle processes", variants, report);
+    }
+    try (BusyNode node = BusyNode.create()) {
+      measure("+" + PODS + " pods, +" + SERVICES + " services", variants, report);
     }
     report.append(String.format("%nload average at the end: %s%n", loadAverage()));
     return report.toString();
@@ -152,14 +131,16 @@ class PidLookupBenchmark {
         }
       }
     }
-    int processes = processCount();
+    int processes = count(Path.of("/proc"), false);
+    int cgroups = count(v2Root(), true);
     millis.forEach(
         (name, values) ->
             report.append(
                 String.format(
-                    "| %s | %d | %s | %.1f | %.1f | %.1f |%n",
+                    "| %s | %d | %d | %s | %.1f | %.1f | %.1f |%n",
                     condition,
                     processes,
+                    cgroups,
                     name,
                     median(values),
                     values.stream().mapToDouble(d -> d).min().orElse(0),
@@ -169,8 +150,7 @@ class PidLookupBenchmark {
 
   /** Runs the agent with step timings; the milliseconds between the steps around the look-up. */
   private static double inAgent(List<String> command, int pid) {
-    Map<String, String> env =
-        Map.of("LAMBDA_CNTR_TRACE", "1", "CONTAINERD_NAMESPACE", ContainerdHarness.NAMESPACE);
+    Map<String, String> env = Map.of("LAMBDA_CNTR_TRACE", "1");
     Commands.Result result = Commands.run(command, env, new byte[0], Duration.ofSeconds(60));
     if (result.exit() != 0) {
       throw new IllegalStateException("agent exited " + result.exit() + ": " + result.err());
@@ -195,23 +175,78 @@ class PidLookupBenchmark {
     return after - before;
   }
 
-  private static double inProcess(PidSource source, int pid) {
+  private static double inProcess(CgroupTree tree, int pid) {
     long start = System.nanoTime();
-    PidSource.Lookup lookup = source.find(ID);
+    CgroupTree.Lookup lookup = tree.find(ID);
     long end = System.nanoTime();
     if (lookup.pid().orElse(-1) != pid) {
-      throw new IllegalStateException(source.name() + " found " + lookup);
+      throw new IllegalStateException("the cgroup tree found " + lookup);
     }
     return (end - start) / 1e6;
   }
 
-  /** The scan's floor: {@code proc-scan ID 1} prints its milliseconds and matches. */
-  private static double inC(String procScan) {
-    String[] out = Commands.check(procScan, ID, "1").strip().split(" ");
-    if (Integer.parseInt(out[1]) < 1) {
-      throw new IllegalStateException("proc-scan found no process of " + ID);
+  /** The cgroup v2 hierarchy: the whole of /sys/fs/cgroup, or its unified part on a hybrid host. */
+  private static Path v2Root() {
+    Path fs = Path.of("/sys/fs/cgroup");
+    return Files.exists(fs.resolve("cgroup.controllers")) ? fs : fs.resolve("unified");
+  }
+
+  /**
+   * What a busy node adds to the walk, in the v2 hierarchy (searched first): {@value #PODS} other
+   * pods of two containers each beside the target's pod (the walk lists them, enters none), and
+   * {@value #SERVICES} cgroups outside pods (each entered and listed). Removed on close.
+   */
+  private record BusyNode(List<Path> dirs) implements AutoCloseable {
+    static BusyNode create() throws IOException {
+      BusyNode node = new BusyNode(new ArrayList<>());
+      Path root = v2Root();
+      try {
+        for (int i = 0; i < PODS; i++) {
+          Path pod =
+              root.resolve(
+                  CGROUP_PARENT
+                      + "/burstable/pod"
+                      + String.format("%08x-0000-4000-8000-%012x", i, i));
+          for (int c = 0; c < 2; c++) {
+            node.make(pod.resolve(String.format("%064x", i * 2L + c)));
+          }
+        }
+        for (int i = 0; i < SERVICES; i++) {
+          node.make(root.resolve("lambda-cntr-bench.slice/unit-" + i + ".service"));
+        }
+        return node;
+      } catch (IOException | RuntimeException e) {
+        node.close();
+        throw e;
+      }
     }
-    return Double.parseDouble(out[0]);
+
+    private void make(Path dir) throws IOException {
+      List<Path> parents = new ArrayList<>();
+      for (Path d = dir.getParent(); !Files.exists(d); d = d.getParent()) {
+        parents.add(0, d);
+      }
+      for (Path parent : parents) {
+        Files.createDirectory(parent);
+        dirs.add(parent);
+      }
+      Files.createDirectory(dir);
+      dirs.add(dir);
+    }
+
+    /** rmdir, deepest first. */
+    @Override
+    public void close() {
+      List<Path> all = new ArrayList<>(dirs);
+      all.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+      for (Path dir : all) {
+        try {
+          Files.deleteIfExists(dir);
+        } catch (IOException e) {
+          System.err.println("cannot remove the cgroup " + dir + ": " + e);
+        }
+      }
+    }
   }
 
   /** Compiles {@code /bench/NAME.c} of the test resources into {@code target/bench/NAME}. */
@@ -306,15 +341,23 @@ class PidLookupBenchmark {
     }
   }
 
-  private static int processCount() {
-    int count = 0;
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-      for (Path ignored : entries) {
-        count++;
+  /** The processes in /proc, or the cgroups (directories) below a hierarchy's root. */
+  private static int count(Path dir, boolean cgroups) {
+    if (!cgroups) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "[0-9]*")) {
+        int count = 0;
+        for (Path ignored : entries) {
+          count++;
+        }
+        return count;
+      } catch (IOException e) {
+        return -1;
       }
-    } catch (IOException e) {
+    }
+    try (var tree = Files.walk(dir)) {
+      return (int) tree.filter(Files::isDirectory).count() - 1;
+    } catch (IOException | UncheckedIOException e) {
       return -1;
     }
-    return count;
   }
 }
