@@ -415,7 +415,7 @@ def startup(runs, node):
         )
         s.kill()
         samples["kubectl attach (warm)"].append(ms)
-        done = ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items())
+        done = ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items() if v)
         log(f"round {i + 1}: {done}")
     # The CLI's own account of where the time goes (-v), cold and warm, per backend.
     for fs in ("mount", "fuse"):
