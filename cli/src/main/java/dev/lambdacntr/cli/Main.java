@@ -19,7 +19,7 @@ public final class Main {
   public static void main(String[] args) {
     if (isVersionRequest(args)) {
       // Answered before picocli and the context are loaded: building them is most of the time a
-      // bare --version took (209 ms against kubectl's 42 ms; benchmarks/README.md).
+      // bare --version took (209 ms against kubectl's 42 ms; benchmarks/cli/README.md).
       System.out.println(Version.line());
       return;
     }

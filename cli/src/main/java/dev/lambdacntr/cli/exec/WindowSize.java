@@ -14,9 +14,9 @@ import sun.misc.SignalHandler;
 
 /**
  * A terminal's window size in characters, read with {@code ioctl(TIOCGWINSZ)}, and its changes,
- * announced by {@code SIGWINCH}. What the CLI used jline for, in two calls: jline's terminal cost
- * 300-350 ms to open in a cold JVM (77 of its classes and its FFM provider; measured with the
- * distribution's JVM flags on a pty, benchmarks/README.md) where these cost a few.
+ * announced by {@code SIGWINCH}. What the CLI used jline for, in two calls: opening jline's
+ * terminal (77 classes of its own and its FFM provider) took 158 ms in a fresh JVM, these 18 ms
+ * (medians on a pty with the distribution's JVM flags; benchmarks/cli/README.md).
  *
  * @param columns the width
  * @param rows the height
