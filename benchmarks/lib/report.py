@@ -115,6 +115,10 @@ def cli_startup_section(data):
         "",
         *table(data["samples"], data["baselines"]),
         "",
+        "CPU time (user + system) of the same runs, less sensitive to the machine's load:",
+        "",
+        *table(data.get("cpu_ms", {}), data["baselines"]),
+        "",
     ]
 
 
