@@ -3,10 +3,11 @@ cluster in KUBECONFIG). Called by benchmarks/run under the test bed lock:
 
     python3 benchmarks/lib/cluster.py startup|memory [--runs N] [--quick] --out DIR
 
-Every command is driven through a real pseudo-terminal, as a user runs it, and timed from spawn
-to the first byte of the shell's prompt. Everything it creates lives in one namespace of its own
-(fresh target pods, their ephemeral containers) and in the agents' namespace (lambda-cntr
-cleanup); both are removed at the end, also on failure or interruption.
+Every interactive command is driven through a real pseudo-terminal, as a user runs it, and timed
+from spawn to the first byte of the shell's prompt; the non-interactive ones (`execute POD --
+true`, `kubectl exec POD -- true`) from spawn to exit. Everything it creates lives in one
+namespace of its own (fresh target pods, their ephemeral containers) and in the agents' namespace
+(lambda-cntr cleanup); both are removed at the end, also on failure or interruption.
 """
 
 import argparse
@@ -28,6 +29,8 @@ CACHE = os.environ.get("LAMBDA_CNTR_CACHE", "/var/cache/lambda-cntr")
 KUBECTL = os.environ.get("KUBECTL", f"{CACHE}/k8s-v1.34.4/bin/kubectl")
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LC = os.environ.get("LAMBDA_CNTR", f"{REPO}/cli/target/dist/bin/lambda-cntr")
+# Another build's cli/target/dist (benchmarks/run --baseline): its warm execute in the same rounds.
+BASELINE = os.environ.get("LAMBDA_CNTR_BASELINE")
 NS = "lambda-cntr-bench-run"
 AGENTS = "lambda-cntr"
 AGENT_LABEL = "app.kubernetes.io/name=lambda-cntr-agent"
@@ -335,6 +338,17 @@ def lc_attach(pod, fs, verbose=False):
     return argv
 
 
+def lc_execute_true(launcher):
+    return [launcher, "execute", "-q", "-n", NS, "target", "--", "true"]
+
+
+def timed(argv):
+    """Milliseconds from spawn to exit of a command that must succeed."""
+    start = time.monotonic_ns()
+    subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, check=True, timeout=120)
+    return (time.monotonic_ns() - start) / 1e6
+
+
 # --- start-up latency -----------------------------------------------------------------------------
 
 
@@ -352,6 +366,9 @@ def startup(runs, node):
             "kubectl debug (cold)",
             "lambda-cntr cold, mount",
             "lambda-cntr cold, fuse",
+            "kubectl exec POD -- true",
+            "lambda-cntr execute POD -- true, warm",
+            "lambda-cntr execute POD -- true, warm, baseline build",
         )
     }
     phases = {}
@@ -372,6 +389,15 @@ def startup(runs, node):
             samples[f"lambda-cntr warm, {fs}"].append(ms)
         ms, _ = shell_session(exec_argv)
         samples["kubectl exec"].append(ms)
+        # Not interactive: spawn to exit, the floor first.
+        samples["kubectl exec POD -- true"].append(
+            timed([KUBECTL, "exec", "-n", NS, "target", "--", "true"])
+        )
+        samples["lambda-cntr execute POD -- true, warm"].append(timed(lc_execute_true(LC)))
+        if BASELINE:
+            samples["lambda-cntr execute POD -- true, warm, baseline build"].append(
+                timed(lc_execute_true(f"{BASELINE}/bin/lambda-cntr"))
+            )
         # kubectl debug on a fresh pod: its ephemeral container is created now (cold); leaving
         # kubectl (killed, as a closed terminal would) keeps that container's shell running.
         ms, s = shell_session(
@@ -389,7 +415,7 @@ def startup(runs, node):
         )
         s.kill()
         samples["kubectl attach (warm)"].append(ms)
-        done = ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items())
+        done = ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items() if v)
         log(f"round {i + 1}: {done}")
     # The CLI's own account of where the time goes (-v), cold and warm, per backend.
     for fs in ("mount", "fuse"):
@@ -407,7 +433,8 @@ def startup(runs, node):
         "samples": samples,
         "phases": phases,
         "method": "spawn to the first byte of the prompt through a pty (python pty); kubectl"
-        " debug/attach: Enter pressed once kubectl prints that it is attached",
+        " debug/attach: Enter pressed once kubectl prints that it is attached; `-- true`:"
+        " spawn to exit",
     }
 
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "attach",
     mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
+    versionProvider = LambdaCntrCommand.VersionProvider.class,
     description = {
       "Open a shell inside a running container: / is the debug image, the container's own"
           + " root is /var/lib/cntr, and the shell has the container's namespaces, cgroup,"

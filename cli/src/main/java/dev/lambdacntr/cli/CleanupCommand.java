@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cleanup",
     mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
+    versionProvider = LambdaCntrCommand.VersionProvider.class,
     description = {
       "Remove the agent pods lambda-cntr created, now (they also remove themselves after their"
           + " idle timeout). Open sessions on them end. Agents of the optional DaemonSet stay."

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "completion",
     mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
+    versionProvider = LambdaCntrCommand.VersionProvider.class,
     description = {
       "Print the shell completion script for bash and zsh.",
       "bash: source <(lambda-cntr completion)",

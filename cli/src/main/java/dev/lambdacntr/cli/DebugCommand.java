@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "debug",
     mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
+    versionProvider = LambdaCntrCommand.VersionProvider.class,
     customSynopsis =
         "lambda-cntr debug [OPTIONS] POD [CONTAINER] (--gdbserver | --debugpy) [--pid PID]",
     description = {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "execute",
     mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
+    versionProvider = LambdaCntrCommand.VersionProvider.class,
     customSynopsis = {
       "lambda-cntr execute [OPTIONS] POD [CONTAINER] -- CMD [ARGS...]",
       "lambda-cntr execute [OPTIONS] -l SELECTOR [--all-containers] [CONTAINER] -- CMD [ARGS...]"

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "lambda-cntr",
     mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
+    versionProvider = LambdaCntrCommand.VersionProvider.class,
     description =
         "Open a debug shell with a full tools image inside a running Kubernetes container,"
             + " without changing the container, its image or its deployment.",
@@ -49,6 +50,15 @@ public final class LambdaCntrCommand implements Runnable {
       return List.of(ReleaseProtectionCommand.class);
     }
     return SUBCOMMANDS;
+  }
+
+  /** What {@code --version} prints. */
+  static final class VersionProvider implements IVersionProvider {
+
+    @Override
+    public String[] getVersion() {
+      return new String[] {Version.line()};
+    }
   }
 
   @Override

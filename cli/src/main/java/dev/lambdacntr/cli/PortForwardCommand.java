@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "port-forward",
     mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
+    versionProvider = LambdaCntrCommand.VersionProvider.class,
     description = {
       "Forward local ports to ports in a pod's network namespace (declared or not, such as a"
           + " debugger listening on 127.0.0.1 in the pod) until Ctrl-C or until the pod goes.",

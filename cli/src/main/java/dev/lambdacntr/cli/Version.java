@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
-import picocli.CommandLine.IVersionProvider;
 
 /** The project version, written into the jar by the build. */
-public final class Version implements IVersionProvider {
+public final class Version {
 
   /** The debug image's repository; the tag is the project version. */
   public static final String IMAGE_REPOSITORY = "ghcr.io/lambda-cntr/debug";
@@ -19,14 +18,14 @@ public final class Version implements IVersionProvider {
     return VERSION;
   }
 
+  /** What {@code --version} prints: {@code lambda-cntr VERSION}. */
+  public static String line() {
+    return "lambda-cntr " + VERSION;
+  }
+
   /** {@code ghcr.io/lambda-cntr/debug:VERSION}. */
   public static String defaultImage() {
     return IMAGE_REPOSITORY + ":" + VERSION;
-  }
-
-  @Override
-  public String[] getVersion() {
-    return new String[] {"lambda-cntr " + VERSION};
   }
 
   private static String load() {

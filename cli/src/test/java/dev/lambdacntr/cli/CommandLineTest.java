@@ -181,6 +181,13 @@ class CommandLineTest {
     Result version = run("--version");
     assertThat(version.exit()).isZero();
     assertThat(version.stdout()).isEqualTo("lambda-cntr " + Version.version() + "\n");
+    assertThat(run("-V").stdout()).isEqualTo(version.stdout());
+    // Main answers --version and -V alone before picocli, with the line picocli prints
+    assertThat(version.stdout()).isEqualTo(Version.line() + "\n");
+    assertThat(Main.isVersionRequest(new String[] {"--version"})).isTrue();
+    assertThat(Main.isVersionRequest(new String[] {"-V"})).isTrue();
+    assertThat(Main.isVersionRequest(new String[] {"attach", "--version"})).isFalse();
+    assertThat(Main.isVersionRequest(new String[] {"--version", "-v"})).isFalse();
   }
 
   @Test

@@ -15,9 +15,9 @@ import java.lang.invoke.VarHandle;
 /**
  * A terminal's modes exactly as the kernel holds them: {@code struct termios} saved byte for byte
  * with {@code tcgetattr}, raw mode made by libc's {@code cfmakeraw} on a copy, and the saved bytes
- * put back with {@code tcsetattr}. jline's {@code Attributes} cannot be used to restore: it
- * rebuilds {@code struct termios} from the flags it models and drops the rest, the line speed among
- * them (the terminal was left at "speed 0 baud"; jline issue #2170).
+ * put back with {@code tcsetattr}. jline, which the CLI used before {@link WindowSize}, restored
+ * wrongly: its {@code Attributes} rebuild {@code struct termios} from the flags it models and drop
+ * the rest, the line speed among them (the terminal was left at "speed 0 baud"; jline issue #2170).
  *
  * <p>The modes are set through a descriptor of their own ({@code dup} of the one given): when the
  * JDK closes {@code System.in}'s descriptor 0 (an interrupted read on its channel does), it puts
