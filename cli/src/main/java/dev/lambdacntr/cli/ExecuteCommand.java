@@ -183,6 +183,7 @@ final class ExecuteCommand extends SessionCommand {
           "--pod-timeout must be at least 1s, not " + DurationConverter.format(podTimeout));
     }
     Progress progress = new Progress(context.stderr(), cluster.level(), context.startNanos());
+    warnAboutSocketPath(progress);
     try (ClusterConnection connection =
         ClusterConnection.open(cluster.kubeconfig, cluster.context, context.env())) {
       SessionRequest template =
@@ -191,7 +192,6 @@ final class ExecuteCommand extends SessionCommand {
               "",
               container,
               session.image,
-              socketOverride(),
               cluster.timeout,
               session.idleTimeout,
               session.fs,

@@ -175,7 +175,6 @@ final class FanoutExecution {
                                   template.agentNamespace(),
                                   node,
                                   template.image(),
-                                  runner.runtimeSocket(template, target),
                                   template.idleTimeout());
                           provisioner.ensure(
                               spec,
@@ -229,7 +228,6 @@ final class FanoutExecution {
             target.pod(),
             Optional.of(target.container()),
             template.image(),
-            template.socketOverride(),
             template.timeout(),
             template.idleTimeout(),
             template.fs(),

@@ -1,6 +1,5 @@
 package dev.lambdacntr.cli;
 
-import dev.lambdacntr.cli.agent.RuntimeSocket;
 import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
 import dev.lambdacntr.cli.kube.SessionCluster;
@@ -58,25 +57,30 @@ abstract class SessionCommand implements Callable<Integer> {
   /** Called once the forwarded ports listen (a debugger's connect hint). */
   void listening(List<PortForwarder.Listening> ports, Progress progress) {}
 
-  /** The runtime socket the user named (option or environment), if any. */
-  Optional<RuntimeSocket> socketOverride() {
-    return Optional.ofNullable(session.socketPath)
-        .map(
-            path ->
-                new RuntimeSocket(
-                    path,
-                    spec.commandLine().getParseResult().hasMatchedOption("--socket-path")
-                        ? "--socket-path"
-                        : "SOCKET_PATH"));
+  /**
+   * Warns about {@code --socket-path} and {@code SOCKET_PATH}: accepted for one release and
+   * ignored, since the agent finds the target by its cgroup and needs no runtime socket.
+   */
+  void warnAboutSocketPath(Progress progress) {
+    if (session.socketPath != null) {
+      String origin =
+          spec.commandLine().getParseResult().hasMatchedOption("--socket-path")
+              ? "--socket-path"
+              : "SOCKET_PATH";
+      progress.warn(
+          origin
+              + " is deprecated and ignored: the agent finds the target by its cgroup (it goes"
+              + " in the next release)");
+    }
   }
 
   @Override
   public Integer call() {
     cluster.validate();
     session.validate();
-    Optional<RuntimeSocket> socket = socketOverride();
     List<String> command = command();
     Progress progress = new Progress(context.stderr(), cluster.level(), context.startNanos());
+    warnAboutSocketPath(progress);
     boolean tty = wantsTty();
     boolean rawTerminal = tty && context.stdinIsTerminal().getAsBoolean();
     try (SessionCluster sessionCluster = SessionClusters.open(cluster, context.env(), progress);
@@ -93,19 +97,17 @@ abstract class SessionCommand implements Callable<Integer> {
                     rawTerminal),
                 this::admit,
                 ports -> listening(ports, progress))) {
-      SessionRequest request = request(sessionCluster.defaultNamespace(), socket, command, tty);
+      SessionRequest request = request(sessionCluster.defaultNamespace(), command, tty);
       return new SessionRunner(sessionCluster, sessionContext(), progress).run(request, companion);
     }
   }
 
-  private SessionRequest request(
-      String defaultNamespace, Optional<RuntimeSocket> socket, List<String> command, boolean tty) {
+  private SessionRequest request(String defaultNamespace, List<String> command, boolean tty) {
     return new SessionRequest(
         session.namespace.orElse(defaultNamespace),
         pod(),
         container(),
         session.image,
-        socket,
         cluster.timeout,
         session.idleTimeout,
         session.fs,

@@ -10,7 +10,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** What attach and execute need beyond the cluster: target namespace, image, socket, backend. */
+/** What attach and execute need beyond the cluster: target namespace, image, backend. */
 public final class SessionOptions {
 
   @Option(
@@ -30,9 +30,8 @@ public final class SessionOptions {
   @Option(
       names = {"-s", "--socket-path"},
       paramLabel = "PATH",
-      description =
-          "the container runtime's socket on the node (env SOCKET_PATH, else detected from the"
-              + " node)")
+      hidden = true,
+      description = "deprecated and ignored: the agent finds the target by its cgroup")
   String socketPath;
 
   @Option(

@@ -2,7 +2,6 @@ package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.agent.AgentNames;
 import dev.lambdacntr.cli.agent.AgentPod;
-import dev.lambdacntr.cli.agent.RuntimeSocket;
 import dev.lambdacntr.cli.exec.ExecRequest;
 import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.protocol.AgentInvocation;
@@ -18,7 +17,6 @@ import java.util.Optional;
  * @param pod the target pod
  * @param container the container, or empty to take the pod's only (or default) one
  * @param image the debug image
- * @param socketOverride the runtime socket the user named, if any
  * @param timeout how long the start may take
  * @param idleTimeout the idle time of a newly created agent
  * @param fs the agent's filesystem backend
@@ -35,7 +33,6 @@ public record SessionRequest(
     String pod,
     Optional<String> container,
     String image,
-    Optional<RuntimeSocket> socketOverride,
     Duration timeout,
     Duration idleTimeout,
     FsBackend fs,
@@ -52,17 +49,16 @@ public record SessionRequest(
   }
 
   /**
-   * The exec into {@code agent} that runs this session against {@code target} (the same on the warm
-   * and the library); its command line is shown with {@code -v}.
+   * The exec into {@code agent} that runs this session against {@code target}; its command line is
+   * shown with {@code -v}. The agent finds the target by its cgroup (pod UID and container ID).
    */
-  public ExecRequest agentExec(
-      Target target, Optional<RuntimeSocket> socket, AgentPod agent, Progress progress) {
+  public ExecRequest agentExec(Target target, AgentPod agent, Progress progress) {
     List<String> argv =
         AgentInvocation.forContainer(
                 target.containerId(),
                 Optional.of(target.podUid()),
-                Optional.of(target.runtime()),
-                socket.map(RuntimeSocket::inPodPath),
+                Optional.empty(),
+                Optional.empty(),
                 fs,
                 tty,
                 keepEnv,

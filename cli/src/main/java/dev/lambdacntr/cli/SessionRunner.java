@@ -2,8 +2,6 @@ package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.agent.AgentPod;
 import dev.lambdacntr.cli.agent.AgentSpec;
-import dev.lambdacntr.cli.agent.RuntimeSocket;
-import dev.lambdacntr.cli.agent.RuntimeSocketDetector;
 import dev.lambdacntr.cli.exec.ExecOutcome;
 import dev.lambdacntr.cli.exec.ExecRequest;
 import dev.lambdacntr.cli.exec.ExecStream;
@@ -13,13 +11,11 @@ import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +26,7 @@ import java.util.function.Supplier;
  * One attach or execute, top to bottom, whichever {@link SessionCluster} answers: resolve the
  * target, ensure an agent on its node, record the audit event, exec the agent, return the remote
  * status. Independent requests run in parallel, so a session with a ready agent costs four round
- * trips: pod, agent list with identity review and node, event, exec.
+ * trips: pod, agent list with the identity review, event, exec.
  */
 public final class SessionRunner {
 
@@ -69,17 +65,11 @@ public final class SessionRunner {
               + target.node());
 
       CompletableFuture<String> who = async(background, cluster::identity);
-      CompletableFuture<List<Pod>> agents =
-          async(background, () -> cluster.agents(request.agentNamespace(), target.node()));
-      Optional<RuntimeSocket> socket = runtimeSocket(request, target);
+      List<Pod> agents = cluster.agents(request.agentNamespace(), target.node());
       AgentSpec spec =
           new AgentSpec(
-              request.agentNamespace(),
-              target.node(),
-              request.image(),
-              socket,
-              request.idleTimeout());
-      AgentPod agent = cluster.agent(spec, join(agents), deadline);
+              request.agentNamespace(), target.node(), request.image(), request.idleTimeout());
+      AgentPod agent = cluster.agent(spec, agents, deadline);
 
       record(target, join(who), request, agent);
       progress.phase(
@@ -94,7 +84,7 @@ public final class SessionRunner {
       companion.beforeExec(target);
       int status;
       try {
-        status = exec(request, target, socket, agent, deadline, companion);
+        status = exec(request, target, agent, deadline, companion);
       } catch (CntrException e) {
         throw companion.failed(target, e);
       }
@@ -102,25 +92,6 @@ public final class SessionRunner {
     } finally {
       background.shutdownNow();
     }
-  }
-
-  /** The runtime socket for the target's node: the user's, else detected from the node. */
-  public Optional<RuntimeSocket> runtimeSocket(SessionRequest request, Target target) {
-    Optional<Node> node = Optional.empty();
-    if (request.socketOverride().isEmpty()) {
-      node = cluster.node(target.node());
-      if (node.isEmpty()) {
-        progress.detail(
-            "cannot read node " + target.node() + " (RBAC); choosing the socket by runtime only");
-      }
-    }
-    Optional<RuntimeSocket> socket =
-        RuntimeSocketDetector.detect(request.socketOverride(), node, target.runtime());
-    progress.detail(
-        socket
-            .map(s -> "runtime socket " + s.hostPath() + " (" + s.origin() + ")")
-            .orElse("runtime socket unknown: the agent scans /proc"));
-    return socket;
   }
 
   /** Records the session as an event on the target pod; forbidden means no session. */
@@ -144,11 +115,10 @@ public final class SessionRunner {
   private int exec(
       SessionRequest request,
       Target target,
-      Optional<RuntimeSocket> socket,
       AgentPod agent,
       long deadline,
       SessionCompanion companion) {
-    ExecRequest exec = request.agentExec(target, socket, agent, progress);
+    ExecRequest exec = request.agentExec(target, agent, progress);
     Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
     PrintStream stderr = context.stderr();
     ExecOutcome outcome;

@@ -2,7 +2,6 @@ package dev.lambdacntr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lambdacntr.cli.agent.RuntimeSocket;
 import dev.lambdacntr.cli.testing.MockCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,10 +43,7 @@ class DistributionIT {
     cluster = new MockCluster();
     cluster.addNode("node-1");
     cluster.addRunningPod("default", "demo", "node-1", "app");
-    cluster.addReadyAgent(
-        "node-1",
-        Version.defaultImage(),
-        Optional.of(new RuntimeSocket("/run/containerd/containerd.sock", "containerd")));
+    cluster.addReadyAgent("node-1", Version.defaultImage());
     kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"), Optional.empty());
   }
 

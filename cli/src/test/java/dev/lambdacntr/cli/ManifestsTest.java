@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lambdacntr.cli.agent.AgentNames;
 import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.agent.AgentTemplate;
-import dev.lambdacntr.cli.agent.RuntimeSocket;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The manifests under manifests/ agree with what the CLI creates and needs. */
@@ -43,11 +41,7 @@ class ManifestsTest {
     DaemonSet ds = load("daemonset.yaml", DaemonSet.class);
     AgentSpec spec =
         new AgentSpec(
-            AgentNames.DEFAULT_NAMESPACE,
-            "any",
-            Version.defaultImage(),
-            Optional.of(new RuntimeSocket("/run/containerd/containerd.sock", "containerd")),
-            Duration.ofSeconds(1));
+            AgentNames.DEFAULT_NAMESPACE, "any", Version.defaultImage(), Duration.ofSeconds(1));
     PodSpec jobPod = AgentTemplate.job(spec).getSpec().getTemplate().getSpec();
     PodSpec expected =
         new PodSpecBuilder(jobPod)
@@ -61,8 +55,6 @@ class ManifestsTest {
     assertThat(ds.getMetadata().getNamespace()).isEqualTo(AgentNames.DEFAULT_NAMESPACE);
     assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
         .containsEntry(AgentNames.NAME_LABEL, AgentNames.NAME_VALUE);
-    assertThat(ds.getSpec().getTemplate().getMetadata().getAnnotations())
-        .containsEntry(AgentNames.SOCKET_ANNOTATION, "/run/containerd/containerd.sock");
   }
 
   @Test
@@ -82,5 +74,18 @@ class ManifestsTest {
             org.assertj.core.groups.Tuple.tuple(
                 List.of("jobs"), List.of("get", "list", "create", "delete")),
             org.assertj.core.groups.Tuple.tuple(List.of("events"), List.of("list")));
+  }
+
+  @Test
+  void theUserRoleNeedsNoNodes() throws IOException {
+    List<HasMetadata> objects = YAML.unmarshal(Files.readString(MANIFESTS.resolve("rbac.yaml")));
+    List<String> clusterWide =
+        objects.stream()
+            .filter(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::isInstance)
+            .map(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::cast)
+            .flatMap(r -> r.getRules().stream())
+            .flatMap(r -> r.getResources().stream())
+            .toList();
+    assertThat(clusterWide).contains("pods", "events").doesNotContain("nodes");
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lambdacntr.cli.agent.AgentNames;
 import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.agent.AgentTemplate;
-import dev.lambdacntr.cli.agent.RuntimeSocket;
 import dev.lambdacntr.cli.kube.AuditEvents;
 import dev.lambdacntr.cli.testing.CliHarness;
 import dev.lambdacntr.cli.testing.CliHarness.Result;
@@ -44,8 +43,6 @@ class SessionFlowTest {
   @Parameter String client;
 
   static final String IMAGE = "ghcr.io/lambda-cntr/debug:" + Version.version();
-  static final RuntimeSocket CONTAINERD =
-      new RuntimeSocket("/run/containerd/containerd.sock", "containerd");
 
   @TempDir Path dir;
   MockCluster cluster;
@@ -87,12 +84,7 @@ class SessionFlowTest {
     assertThat(jobs).hasSize(1);
     Job expected =
         AgentTemplate.job(
-            new AgentSpec(
-                AgentNames.DEFAULT_NAMESPACE,
-                "node-1",
-                IMAGE,
-                Optional.of(CONTAINERD),
-                Duration.ofMinutes(15)));
+            new AgentSpec(AgentNames.DEFAULT_NAMESPACE, "node-1", IMAGE, Duration.ofMinutes(15)));
     assertThat(jobs.get(0).getSpec()).isEqualTo(expected.getSpec());
     assertThat(jobs.get(0).getMetadata().getLabels()).isEqualTo(expected.getMetadata().getLabels());
     assertThat(
@@ -112,8 +104,8 @@ class SessionFlowTest {
             AgentInvocation.forContainer(
                     MockCluster.containerId(0),
                     Optional.of(demoPodUid),
-                    Optional.of("containerd"),
-                    Optional.of("/run/lambda-cntr/runtime/containerd.sock"),
+                    Optional.empty(),
+                    Optional.empty(),
                     FsBackend.AUTO,
                     false,
                     false,
@@ -137,7 +129,7 @@ class SessionFlowTest {
 
   @Test
   void warmStartReusesTheAgentSilentlyWithoutCreatingAnything() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     int before = cluster.calls().size();
 
     Result r = run("execute", "demo-7d9f", "--", "echo", "hi");
@@ -154,7 +146,6 @@ class SessionFlowTest {
             "POST /apis/authentication.k8s.io/v1/selfsubjectreviews",
             "GET /api/v1/namespaces/default/pods/demo-7d9f",
             "GET /api/v1/namespaces/lambda-cntr/pods",
-            "GET /api/v1/nodes/node-1",
             "POST /api/v1/namespaces/default/events",
             "GET /api/v1/namespaces/lambda-cntr/pods/"
                 + cluster.agentPods().get(0).getMetadata().getName()
@@ -163,12 +154,10 @@ class SessionFlowTest {
 
   @Test
   void verboseWarmStartSaysWhichAgentItReuses() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     Result r = run("execute", "-v", "demo-7d9f", "--", "exit", "0");
     assertThat(r.exit()).isZero();
-    assertThat(r.stderr())
-        .contains("reusing agent pod " + agentRef() + " on node node-1")
-        .contains("runtime socket /run/containerd/containerd.sock (containerd)");
+    assertThat(r.stderr()).contains("reusing agent pod " + agentRef() + " on node node-1");
   }
 
   @Test
@@ -179,30 +168,8 @@ class SessionFlowTest {
   }
 
   @Test
-  void agentWithAnotherSocketMountIsReplaced() {
-    cluster.addReadyAgent(
-        "node-1",
-        IMAGE,
-        Optional.of(new RuntimeSocket("/run/k3s/containerd/containerd.sock", "x")));
-    String old = cluster.agentPods().get(0).getMetadata().getName();
-
-    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
-
-    assertThat(r.exit()).as(r.stderr()).isZero();
-    assertThat(r.stderr())
-        .contains(
-            "replacing agent pod lambda-cntr/"
-                + old
-                + ": it mounts runtime socket /run/k3s/containerd/containerd.sock, this session"
-                + " needs /run/containerd/containerd.sock");
-    assertThat(cluster.agentPods()).extracting(p -> p.getMetadata().getName()).doesNotContain(old);
-    assertThat(cluster.agentJobs().get(0).getMetadata().getAnnotations())
-        .containsEntry(AgentNames.SOCKET_ANNOTATION, "/run/containerd/containerd.sock");
-  }
-
-  @Test
   void agentWithAnotherImageIsReplaced() {
-    cluster.addReadyAgent("node-1", "example.org/old:1", Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", "example.org/old:1");
     Result r = run("execute", "demo-7d9f", "--", "exit", "0");
     assertThat(r.exit()).as(r.stderr()).isZero();
     assertThat(r.stderr()).contains("it runs image example.org/old:1, this session needs " + IMAGE);
@@ -221,7 +188,7 @@ class SessionFlowTest {
 
   @Test
   void expiredAgentIsNotReusedAndItsFinishedJobIsReplaced() {
-    Pod agent = cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    Pod agent = cluster.addReadyAgent("node-1", IMAGE);
     // The idle process exited: the pod succeeded, the Job completed, its TTL not yet applied.
     cluster
         .client()
@@ -296,17 +263,6 @@ class SessionFlowTest {
   }
 
   @Test
-  void missingSocketDirectoryIsReportedAtOnce() {
-    cluster.agentBehaviour(AgentBehaviour.NO_SOCKET_DIRECTORY);
-    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
-    assertThat(r.exit()).isEqualTo(ExitCode.AGENT_FAILED.code());
-    assertThat(r.stderr())
-        .contains(
-            "failed: FailedMount: MountVolume.SetUp failed for volume \"runtime\" : hostPath type check failed: /run/k3s/containerd is not a directory; removed it");
-    assertThat(cluster.agentJobs()).isEmpty();
-  }
-
-  @Test
   void agentThatNeverGetsReadyTimesOutAndIsRemoved() {
     cluster.agentBehaviour(AgentBehaviour.NEVER_READY);
     Result r = run("execute", "--timeout", "1s", "demo-7d9f", "--", "exit", "0");
@@ -317,7 +273,7 @@ class SessionFlowTest {
 
   @Test
   void aSessionWhoseTargetIsDeletedMeanwhileEndsWithTargetGone() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     cluster.whileExecuting(
         () -> cluster.client().pods().inNamespace("default").withName("demo-7d9f").delete());
     // the agent reports the killed command (SIGKILL), the watch says why
@@ -329,7 +285,7 @@ class SessionFlowTest {
 
   @Test
   void remoteExitCodesPassThrough() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     assertThat(run("execute", "demo-7d9f", "--", "exit", "0").exit()).isZero();
     assertThat(run("execute", "demo-7d9f", "--", "exit", "42").exit()).isEqualTo(42);
     assertThat(run("execute", "demo-7d9f", "--", "exit", "126").exit()).isEqualTo(126);
@@ -337,7 +293,7 @@ class SessionFlowTest {
 
   @Test
   void agentThatCannotRunIsAnAgentFailure() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     Result r = run("execute", "demo-7d9f", "--", "fail", "exec: lambda-cntr-agent: not found");
     assertThat(r.exit()).isEqualTo(ExitCode.AGENT_FAILED.code());
     assertThat(r.stderr())
@@ -346,7 +302,7 @@ class SessionFlowTest {
 
   @Test
   void remoteStderrGoesToStderr() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     Result r = run("execute", "demo-7d9f", "--", "stderr", "oops");
     assertThat(r.exit()).isZero();
     assertThat(r.stdout()).isEmpty();
@@ -355,7 +311,7 @@ class SessionFlowTest {
 
   @Test
   void binaryStdinReachesTheCommandUnchangedAndItsEndIsSignalled() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     byte[] data = new byte[3 * 1024 * 1024 + 17];
     new Random(42).nextBytes(data);
     for (int i = 0; i < 256; i++) {
@@ -372,7 +328,7 @@ class SessionFlowTest {
 
   @Test
   void olderServersWithoutV5StillRunCommands() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     cluster.v5Unsupported(true);
     Result r = run("execute", "demo-7d9f", "--", "exit", "5");
     assertThat(r.exit()).as(r.stderr()).isEqualTo(5);
@@ -380,7 +336,7 @@ class SessionFlowTest {
 
   @Test
   void attachWithoutTerminalRunsTheLoginShellOnStdin() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     Result r =
         CliHarness.run(
             env,
@@ -399,7 +355,7 @@ class SessionFlowTest {
 
   @Test
   void ttyIsRequestedWithDashTAndWhenBothEndsAreTerminals() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     assertThat(run("execute", "-t", "demo-7d9f", "--", "exit", "0").exit()).isZero();
     // stdin a terminal but stdout redirected: no tty, so the output stays binary-safe
     CliHarness.run(env, new byte[0], true, false, "execute", "demo-7d9f", "--", "exit", "0");
@@ -408,7 +364,7 @@ class SessionFlowTest {
   }
 
   @Test
-  void fsBackendAndSocketOverrideReachTheAgent() {
+  void fsBackendReachesTheAgentAndTheSocketPathIsIgnoredWithAWarning() {
     Result r =
         run(
             "execute",
@@ -421,22 +377,23 @@ class SessionFlowTest {
             "exit",
             "0");
     assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr())
+        .contains(
+            "--socket-path is deprecated and ignored: the agent finds the target by its cgroup");
     List<String> argv = cluster.execLog().argv().get(0);
     assertThat(String.join(" ", argv))
-        .contains("--socket-path /run/lambda-cntr/runtime/crio.sock")
-        .contains("--fs fuse");
-    assertThat(
-            cluster
-                .agentJobs()
-                .get(0)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getVolumes()
-                .get(0)
-                .getHostPath()
-                .getPath())
-        .isEqualTo("/var/run/crio");
+        .contains("--fs fuse")
+        .doesNotContain("--socket-path")
+        .doesNotContain("--runtime");
+  }
+
+  @Test
+  void noNodeIsReadAndNothingOfTheHostIsMountedIntoTheAgent() {
+    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(cluster.calls()).noneMatch(c -> c.path().startsWith("/api/v1/nodes"));
+    assertThat(cluster.agentJobs().get(0).getSpec().getTemplate().getSpec().getVolumes())
+        .allMatch(v -> v.getHostPath() == null);
   }
 
   @Test
@@ -454,35 +411,6 @@ class SessionFlowTest {
                 .get(0)
                 .getCommand())
         .containsExactly("lambda-cntr-agent-idle", "--idle-timeout", "90");
-  }
-
-  @Test
-  void k3sNodeGetsTheK3sSocket() {
-    cluster.addNode("k3s-1", "containerd://1.7.11-k3s2", "v1.29.1+k3s2", Map.of(), Map.of());
-    cluster.addRunningPod("default", "on-k3s", "k3s-1", "app");
-    Result r = run("execute", "on-k3s", "--", "exit", "0");
-    assertThat(r.exit()).as(r.stderr()).isZero();
-    assertThat(
-            cluster
-                .client()
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace("lambda-cntr")
-                .withName("lambda-cntr-agent-k3s-1")
-                .get()
-                .getMetadata()
-                .getAnnotations())
-        .containsEntry(AgentNames.SOCKET_ANNOTATION, "/run/k3s/containerd/containerd.sock");
-  }
-
-  @Test
-  void withoutNodeAccessTheSocketFollowsTheContainerRuntime() {
-    cluster.deny("GET /api/v1/nodes/");
-    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
-    assertThat(r.exit()).as(r.stderr()).isZero();
-    assertThat(cluster.agentJobs().get(0).getMetadata().getAnnotations())
-        .containsEntry(AgentNames.SOCKET_ANNOTATION, "/run/containerd/containerd.sock");
   }
 
   @Test
@@ -513,7 +441,7 @@ class SessionFlowTest {
 
   @Test
   void forbiddenExecIsNamed() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     cluster.deny("/exec\\?");
     Result r = run("execute", "demo-7d9f", "--", "exit", "0");
     assertThat(r.exit()).isEqualTo(ExitCode.FORBIDDEN.code());
@@ -522,7 +450,7 @@ class SessionFlowTest {
 
   @Test
   void noSessionWithoutAnAuditEvent() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     cluster.deny("POST /api/v1/namespaces/default/events");
     Result r = run("execute", "demo-7d9f", "--", "exit", "0");
     assertThat(r.exit()).isEqualTo(ExitCode.FORBIDDEN.code());
@@ -608,8 +536,8 @@ class SessionFlowTest {
   @Test
   void cleanupRemovesEveryAgent() {
     cluster.addNode("node-2");
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
-    cluster.addReadyAgent("node-2", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
+    cluster.addReadyAgent("node-2", IMAGE);
 
     Result r = run("cleanup");
 
@@ -627,8 +555,8 @@ class SessionFlowTest {
   @Test
   void cleanupOfOneNode() {
     cluster.addNode("node-2");
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
-    cluster.addReadyAgent("node-2", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
+    cluster.addReadyAgent("node-2", IMAGE);
     assertThat(run("cleanup", "-q", "--node", "node-2").exit()).isZero();
     assertThat(cluster.agentJobs())
         .extracting(j -> j.getMetadata().getName())

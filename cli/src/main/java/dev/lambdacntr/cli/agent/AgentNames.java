@@ -17,7 +17,6 @@ public final class AgentNames {
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY_VALUE = "lambda-cntr";
   public static final String NODE_LABEL = "lambda-cntr.dev/node";
-  public static final String SOCKET_ANNOTATION = "lambda-cntr.dev/runtime-socket";
   public static final String POD_SECURITY_LABEL = "pod-security.kubernetes.io/enforce";
 
   /** The agent container's name in every agent pod. */

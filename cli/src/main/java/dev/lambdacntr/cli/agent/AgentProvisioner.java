@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -339,31 +338,23 @@ public final class AgentProvisioner {
     }
   }
 
-  /** Whether an existing agent pod serves {@code spec}: same node, image and runtime socket. */
+  /** Whether an existing agent pod serves {@code spec}: same node and image. */
   static boolean fits(Pod pod, AgentSpec spec) {
     return spec.node().equals(pod.getSpec().getNodeName())
-        && agentImage(pod).equals(Optional.of(spec.image()))
-        && socketOf(pod.getMetadata().getAnnotations())
-            .equals(spec.socket().map(RuntimeSocket::hostPath));
+        && agentImage(pod).equals(Optional.of(spec.image()));
   }
 
   private static boolean fits(Job job, AgentSpec spec) {
     return job.getSpec().getTemplate().getSpec().getContainers().stream()
-            .map(Container::getImage)
-            .anyMatch(spec.image()::equals)
-        && socketOf(job.getMetadata().getAnnotations())
-            .equals(spec.socket().map(RuntimeSocket::hostPath));
+        .map(Container::getImage)
+        .anyMatch(spec.image()::equals);
   }
 
   private static String mismatch(Pod pod, AgentSpec spec) {
-    Optional<String> image = agentImage(pod);
-    if (!image.equals(Optional.of(spec.image()))) {
-      return "it runs image " + image.orElse("(none)") + ", this session needs " + spec.image();
-    }
-    return "it mounts runtime socket "
-        + socketOf(pod.getMetadata().getAnnotations()).orElse("(none)")
+    return "it runs image "
+        + agentImage(pod).orElse("(none)")
         + ", this session needs "
-        + spec.socket().map(RuntimeSocket::hostPath).orElse("(none)");
+        + spec.image();
   }
 
   private static Optional<String> agentImage(Pod pod) {
@@ -371,10 +362,6 @@ public final class AgentProvisioner {
         .filter(c -> AgentNames.CONTAINER.equals(c.getName()))
         .map(Container::getImage)
         .findFirst();
-  }
-
-  private static Optional<String> socketOf(Map<String, String> annotations) {
-    return Optional.ofNullable(annotations).map(a -> a.get(AgentNames.SOCKET_ANNOTATION));
   }
 
   private static Optional<String> ownerJob(Pod pod) {

@@ -1,7 +1,6 @@
 package dev.lambdacntr.cli.agent;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * What agent a session needs.
@@ -9,12 +8,6 @@ import java.util.Optional;
  * @param namespace the agent namespace
  * @param node the node the target runs on
  * @param image the debug image (the tools the shell sees as {@code /})
- * @param socket the runtime socket to mount, or empty when unknown
  * @param idleTimeout how long the agent stays without a session before it exits
  */
-public record AgentSpec(
-    String namespace,
-    String node,
-    String image,
-    Optional<RuntimeSocket> socket,
-    Duration idleTimeout) {}
+public record AgentSpec(String namespace, String node, String image, Duration idleTimeout) {}

@@ -61,14 +61,11 @@ public final class AgentTemplate {
   /** The agent Job for a node. */
   public static Job job(AgentSpec spec) {
     Map<String, String> labels = sorted(AgentNames.labels(spec.node()));
-    Map<String, String> annotations = new TreeMap<>();
-    spec.socket().ifPresent(s -> annotations.put(AgentNames.SOCKET_ANNOTATION, s.hostPath()));
     return new JobBuilder()
         .withNewMetadata()
         .withName(AgentNames.jobName(spec.node()))
         .withNamespace(spec.namespace())
         .withLabels(labels)
-        .withAnnotations(annotations)
         .endMetadata()
         .withNewSpec()
         .withBackoffLimit(0)
@@ -76,7 +73,6 @@ public final class AgentTemplate {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
-        .withAnnotations(annotations)
         .endMetadata()
         .withSpec(podSpec(spec))
         .endTemplate()
@@ -95,23 +91,6 @@ public final class AgentTemplate {
   private static PodSpec podSpec(AgentSpec spec) {
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
-    spec.socket()
-        .ifPresent(
-            socket -> {
-              volumes.add(
-                  new VolumeBuilder()
-                      .withName("runtime")
-                      .withNewHostPath()
-                      .withPath(socket.hostDirectory())
-                      .withType("Directory")
-                      .endHostPath()
-                      .build());
-              mounts.add(
-                  new VolumeMountBuilder()
-                      .withName("runtime")
-                      .withMountPath(RuntimeSocket.IN_POD_DIRECTORY)
-                      .build());
-            });
     volumes.add(
         new VolumeBuilder()
             .withName("sessions")

@@ -16,7 +16,6 @@ import dev.lambdacntr.cli.kube.TargetResolver;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.Json;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.OutputStream;
 import java.net.URLEncoder;
@@ -33,10 +32,10 @@ import java.util.function.Supplier;
 /**
  * The session's cluster over direct requests (the JDK's HTTP client with the kubeconfig's
  * credentials, JSON read without a data-binding library): the pod, the agent list, the identity
- * review, the node, the audit event and the exec. Whatever these do not cover — a cold start, a
- * watch, a patch, a port-forward — and every request the server does not answer with success goes
- * to the client library, opened on first use: it asks again and reports the failure with the
- * library's errors and exit codes, so a session behaves the same whichever answers.
+ * review, the audit event and the exec. Whatever these do not cover — a cold start, a watch, a
+ * patch, a port-forward — and every request the server does not answer with success goes to the
+ * client library, opened on first use: it asks again and reports the failure with the library's
+ * errors and exit codes, so a session behaves the same whichever answers.
  *
  * <p>Why two: a session with a ready agent is four requests, and the library's start-up (its
  * configuration, model and serialization classes) costs more than the requests themselves in a
@@ -113,18 +112,6 @@ public final class DirectCluster implements SessionCluster {
         .flatMap(r -> Json.string(r.json(), "status", "userInfo", "username"))
         .filter(u -> !u.isBlank())
         .orElse("kubeconfig user " + config.user());
-  }
-
-  @Override
-  public Optional<Node> node(String name) {
-    Optional<Reply> reply = send(() -> api.get("/api/v1/nodes/" + enc(name)));
-    if (reply.isPresent() && reply.get().status() == 403) {
-      return Optional.empty();
-    }
-    if (reply.isPresent() && reply.get().ok()) {
-      return Optional.of(ModelJson.node(reply.get().json()));
-    }
-    return library("get node", reply).node(name);
   }
 
   @Override

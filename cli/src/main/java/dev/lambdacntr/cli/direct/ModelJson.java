@@ -8,9 +8,6 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeStatus;
-import io.fabric8.kubernetes.api.model.NodeSystemInfo;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,9 +26,8 @@ import java.util.function.Function;
 /**
  * The API objects of direct requests, read from parsed JSON ({@link Json}) into the client
  * library's model classes, so the same pure rules ({@code TargetResolver.select}, {@code
- * AgentHealth}, {@code RuntimeSocketDetector}, {@code ExecOutcome}) judge them. Only the fields
- * those rules read are filled in; absent lists and maps are empty, as the library's reading leaves
- * them. Pure.
+ * AgentHealth}, {@code ExecOutcome}) judge them. Only the fields those rules read are filled in;
+ * absent lists and maps are empty, as the library's reading leaves them. Pure.
  */
 public final class ModelJson {
 
@@ -89,24 +85,6 @@ public final class ModelJson {
   /** The items of a PodList. */
   public static List<Pod> pods(Object list) {
     return Json.array(list, "items").stream().map(ModelJson::pod).toList();
-  }
-
-  /** A Node: annotations, labels, runtime and kubelet versions. */
-  public static Node node(Object json) {
-    Node node = new Node();
-    node.setMetadata(meta(json));
-    Json.object(json, "status", "nodeInfo")
-        .ifPresent(
-            i -> {
-              NodeSystemInfo info = new NodeSystemInfo();
-              info.setContainerRuntimeVersion(
-                  Json.string(i, "containerRuntimeVersion").orElse(null));
-              info.setKubeletVersion(Json.string(i, "kubeletVersion").orElse(null));
-              NodeStatus status = new NodeStatus();
-              status.setNodeInfo(info);
-              node.setStatus(status);
-            });
-    return node;
   }
 
   /** A Status, as the exec error channel sends it. */

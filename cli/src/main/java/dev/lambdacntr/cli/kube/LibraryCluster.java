@@ -6,10 +6,7 @@ import dev.lambdacntr.cli.agent.AgentProvisioner;
 import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.exec.ExecRequest;
 import dev.lambdacntr.cli.exec.ExecStream;
-import dev.lambdacntr.protocol.CntrException;
-import dev.lambdacntr.protocol.ExitCode;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.OutputStream;
@@ -50,19 +47,6 @@ public final class LibraryCluster implements SessionCluster {
   @Override
   public String identity() {
     return Identity.of(client, connection.kubeconfigUser());
-  }
-
-  @Override
-  public Optional<Node> node(String name) {
-    try {
-      return Optional.ofNullable(
-          errors.call(ApiCall.cluster("get", "nodes"), () -> client.nodes().withName(name).get()));
-    } catch (CntrException e) {
-      if (e.exitCode() != ExitCode.FORBIDDEN) {
-        throw e;
-      }
-      return Optional.empty();
-    }
   }
 
   @Override

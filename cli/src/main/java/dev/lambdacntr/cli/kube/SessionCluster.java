@@ -5,7 +5,6 @@ import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.exec.ExecRequest;
 import dev.lambdacntr.cli.exec.ExecStream;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -31,9 +30,6 @@ public interface SessionCluster extends AutoCloseable {
 
   /** Who the API server says the user is, for the audit event; never fails. */
   String identity();
-
-  /** The node, for its runtime; empty when the user may not read nodes. */
-  Optional<Node> node(String name);
 
   /** The agent pods on {@code node} that are neither finished nor being deleted. */
   List<Pod> agents(String namespace, String node);

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AgentTemplateTest {
@@ -18,20 +17,14 @@ class AgentTemplateTest {
   void theAgentJobIsExactlyTheReviewedOne() throws IOException {
     AgentSpec spec =
         new AgentSpec(
-            "lambda-cntr",
-            "worker-1",
-            "ghcr.io/lambda-cntr/debug:0.1.0",
-            Optional.of(new RuntimeSocket("/run/containerd/containerd.sock", "containerd")),
-            Duration.ofMinutes(15));
+            "lambda-cntr", "worker-1", "ghcr.io/lambda-cntr/debug:0.1.0", Duration.ofMinutes(15));
     assertThat(YAML.asYaml(AgentTemplate.job(spec))).isEqualTo(resource("agent-job.yaml"));
   }
 
   @Test
-  void withoutAKnownSocketNothingOfTheHostIsMounted() throws IOException {
-    AgentSpec spec =
-        new AgentSpec("ops", "n", "example.org/tools:1", Optional.empty(), Duration.ofSeconds(90));
-    assertThat(YAML.asYaml(AgentTemplate.job(spec)))
-        .isEqualTo(resource("agent-job-without-socket.yaml"));
+  void anotherNamespaceImageAndIdleTimeout() throws IOException {
+    AgentSpec spec = new AgentSpec("ops", "n", "example.org/tools:1", Duration.ofSeconds(90));
+    assertThat(YAML.asYaml(AgentTemplate.job(spec))).isEqualTo(resource("agent-job-ops.yaml"));
   }
 
   @Test
@@ -57,7 +50,7 @@ class AgentTemplateTest {
 
   @Test
   void theIdleCommandIsTheDocumentedContract() {
-    AgentSpec spec = new AgentSpec("ns", "n", "i", Optional.empty(), Duration.ofSeconds(42));
+    AgentSpec spec = new AgentSpec("ns", "n", "i", Duration.ofSeconds(42));
     assertThat(AgentTemplate.idleCommand(spec))
         .containsExactly("lambda-cntr-agent-idle", "--idle-timeout", "42");
   }

@@ -3,7 +3,6 @@ package dev.lambdacntr.cli.direct;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdacntr.cli.Version;
-import dev.lambdacntr.cli.agent.RuntimeSocket;
 import dev.lambdacntr.cli.testing.CliHarness;
 import dev.lambdacntr.cli.testing.CliHarness.Result;
 import dev.lambdacntr.cli.testing.MockCluster;
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DirectClusterFlowTest {
 
   static final String IMAGE = Version.defaultImage();
-  static final RuntimeSocket CONTAINERD =
-      new RuntimeSocket("/run/containerd/containerd.sock", "containerd");
 
   @TempDir Path dir;
   MockCluster cluster;
@@ -59,7 +56,7 @@ class DirectClusterFlowTest {
 
   @Test
   void aReadyAgentIsUsedOverDirectRequests() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     cluster.selfSubjectUser("alice");
     Result r = run("execute", "-v", "demo", "--", "echo", "warm");
     assertThat(r.exit()).as(r.stderr()).isZero();
@@ -85,7 +82,7 @@ class DirectClusterFlowTest {
 
   @Test
   void anAgentWithAnotherImageIsReplacedThroughTheLibrary() {
-    cluster.addReadyAgent("node-1", "ghcr.io/lambda-cntr/debug:old", Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", "ghcr.io/lambda-cntr/debug:old");
     Result r = run("execute", "-v", "demo", "--", "exit", "0");
     assertThat(r.exit()).as(r.stderr()).isZero();
     assertThat(r.stderr())
@@ -95,7 +92,7 @@ class DirectClusterFlowTest {
 
   @Test
   void errorsAreTheLibrarysOwn() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     Result missing = run("execute", "demo-x", "--", "exit", "0");
     assertThat(missing.exit()).isEqualTo(ExitCode.POD_NOT_FOUND.code());
     assertThat(missing.stderr())
@@ -108,19 +105,8 @@ class DirectClusterFlowTest {
   }
 
   @Test
-  void aForbiddenNodeReadIsNoFailure() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
-    cluster.deny("GET /api/v1/nodes/");
-    Result r = run("execute", "-v", "demo", "--", "exit", "0");
-    assertThat(r.exit()).as(r.stderr()).isZero();
-    assertThat(r.stderr())
-        .contains("cannot read node node-1 (RBAC)")
-        .doesNotContain("through the client library");
-  }
-
-  @Test
   void aKubeconfigOnlyTheLibraryReadsTakesTheLibrary() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     env.put("KUBERNETES_REQUEST_TIMEOUT", "20000");
     Result r = run("execute", "-v", "demo", "--", "exit", "0");
     assertThat(r.exit()).as(r.stderr()).isZero();
@@ -132,7 +118,7 @@ class DirectClusterFlowTest {
 
   @Test
   void theLibraryCanBeChosen() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     env.put("LAMBDA_CNTR_CLIENT", "library");
     Result r = run("execute", "-v", "demo", "--", "exit", "0");
     assertThat(r.exit()).as(r.stderr()).isZero();
@@ -146,7 +132,7 @@ class DirectClusterFlowTest {
 
   @Test
   void attachWithProtectionGoesDirect() {
-    cluster.addReadyAgent("node-1", IMAGE, Optional.of(CONTAINERD));
+    cluster.addReadyAgent("node-1", IMAGE);
     Result r =
         CliHarness.run(
             env,

@@ -3,7 +3,6 @@ package dev.lambdacntr.cli.direct;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdacntr.cli.agent.AgentHealth;
-import dev.lambdacntr.cli.agent.RuntimeSocketDetector;
 import dev.lambdacntr.cli.exec.ExecOutcome;
 import dev.lambdacntr.cli.kube.AuditEvents;
 import dev.lambdacntr.cli.kube.Target;
@@ -11,8 +10,6 @@ import dev.lambdacntr.cli.kube.TargetResolver;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.Json;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Status;
@@ -239,52 +236,6 @@ class ModelJsonTest {
                 .build());
     assertThat(ModelJson.pods(Json.parse(json))).hasSize(2);
     assertThat(ModelJson.pods(Json.parse("{\"items\":null}"))).isEmpty();
-  }
-
-  @Test
-  void nodeRulesDecideAlike() {
-    List<Node> nodes =
-        List.of(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName("n1")
-                .addToAnnotations(RuntimeSocketDetector.KUBEADM_CRI_SOCKET, "unix:///run/x/c.sock")
-                .endMetadata()
-                .build(),
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName("n2")
-                .addToLabels("microk8s.io/cluster", "true")
-                .endMetadata()
-                .withNewStatus()
-                .withNewNodeInfo()
-                .withContainerRuntimeVersion("containerd://1.7")
-                .withKubeletVersion("v1.34.4")
-                .endNodeInfo()
-                .endStatus()
-                .build(),
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName("n3")
-                .endMetadata()
-                .withNewStatus()
-                .withNewNodeInfo()
-                .withContainerRuntimeVersion("containerd://1.7")
-                .withKubeletVersion("v1.34.4+k3s1")
-                .endNodeInfo()
-                .endStatus()
-                .build());
-    for (Node n : nodes) {
-      String json = SERIALIZATION.asJson(n);
-      assertThat(
-              RuntimeSocketDetector.detect(
-                  Optional.empty(), Optional.of(ModelJson.node(Json.parse(json))), "cri-o"))
-          .isEqualTo(
-              RuntimeSocketDetector.detect(
-                  Optional.empty(),
-                  Optional.of(SERIALIZATION.unmarshal(json, Node.class)),
-                  "cri-o"));
-    }
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.lambdacntr.cli.testing;
 import dev.lambdacntr.cli.agent.AgentNames;
 import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.agent.AgentTemplate;
-import dev.lambdacntr.cli.agent.RuntimeSocket;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -57,7 +56,6 @@ public final class MockCluster implements AutoCloseable {
   public enum AgentBehaviour {
     READY,
     PULL_FAILS,
-    NO_SOCKET_DIRECTORY,
     NEVER_READY
   }
 
@@ -322,14 +320,6 @@ public final class MockCluster implements AutoCloseable {
         event(ns, name, "Warning", "Failed", "Error: ErrImagePull"); // as the kubelet does
         setStatus(ns, name, waiting("ErrImagePull", why));
       }
-      case NO_SOCKET_DIRECTORY ->
-          event(
-              ns,
-              name,
-              "Warning",
-              "FailedMount",
-              "MountVolume.SetUp failed for volume \"runtime\" : hostPath type check failed:"
-                  + " /run/k3s/containerd is not a directory");
       case NEVER_READY -> {}
     }
   }
@@ -487,10 +477,10 @@ public final class MockCluster implements AutoCloseable {
   /**
    * Creates an agent for a node the way the CLI does and waits until the fake kubelet readied it.
    */
-  public Pod addReadyAgent(String node, String image, Optional<RuntimeSocket> socket) {
+  public Pod addReadyAgent(String node, String image) {
     namespaces.add(AgentNames.DEFAULT_NAMESPACE);
     AgentSpec spec =
-        new AgentSpec(AgentNames.DEFAULT_NAMESPACE, node, image, socket, Duration.ofMinutes(15));
+        new AgentSpec(AgentNames.DEFAULT_NAMESPACE, node, image, Duration.ofMinutes(15));
     client
         .batch()
         .v1()

@@ -1,7 +1,6 @@
 package dev.lambdacntr.cli.testing;
 
 import dev.lambdacntr.cli.Version;
-import dev.lambdacntr.cli.agent.RuntimeSocket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,10 +25,7 @@ public final class MockClusterServer {
       cluster.addNode("node-1");
       cluster.addRunningPod("default", "demo", "node-1", "app");
       if (args.length > 1 && args[1].equals("warm")) {
-        cluster.addReadyAgent(
-            "node-1",
-            Version.defaultImage(),
-            Optional.of(new RuntimeSocket("/run/containerd/containerd.sock", "containerd")));
+        cluster.addReadyAgent("node-1", Version.defaultImage());
       }
       cluster.writeKubeconfig(Path.of(args[0]), Optional.empty());
       System.out.println("ready");
