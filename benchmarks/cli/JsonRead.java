@@ -1,5 +1,5 @@
-import dev.lambdacntr.cli.warm.ModelJson;
 import dev.lambdacntr.protocol.Json;
+import dev.lambdacntr.cli.direct.ModelJson;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData --enable-native-access=ALL-UNNAMED \
  *   -XX:AOTCache=$D/lib/lambda-cntr.aot -cp $D/lib/lambda-cntr-cli.jar:/tmp/json-read \
  *   JsonRead handwritten|jackson|fabric8 \
- *   cli/src/test/resources/dev/lambdacntr/cli/warm/coredns-pod.json
+ *   cli/src/test/resources/dev/lambdacntr/cli/direct/coredns-pod.json
  * </pre>
  */
 public final class JsonRead {

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Assumptions;
  *       must be able to run them;
  *   <li>{@code LAMBDA_CNTR_E2E_NODES}: two node names, comma-separated (default: the first two
  *       schedulable Ready nodes);
- *   <li>{@code SOCKET_PATH}: passed to the CLI as a user would set it (default: detected).
  *   <li>{@code LAMBDA_CNTR_E2E_RUN}: a label value put on the suite's namespaces (scripts/e2e sets
  *       it and deletes what a killed test JVM left).
  * </ul>
