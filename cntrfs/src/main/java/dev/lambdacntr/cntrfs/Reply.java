@@ -3,13 +3,15 @@ package dev.lambdacntr.cntrfs;
 import dev.lambdacntr.cntrfs.fuse.FuseLayouts.Attr;
 import dev.lambdacntr.cntrfs.fuse.FuseLayouts.EntryOut;
 import dev.lambdacntr.cntrfs.fuse.FuseLayouts.OutHeader;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.U16;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.U32;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.U64;
 import dev.lambdacntr.cntrfs.sys.Stat;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 
 /**
  * The reply being built for one request: a struct fuse_out_header followed by the payload.
- * Operations write their payload's structs through the VarHandles of {@link
+ * Operations write their payload's structs through the field accessors of {@link
  * dev.lambdacntr.cntrfs.fuse.FuseLayouts}, at offsets relative to the start of the payload ({@link
  * #payload}), and return its length.
  */
@@ -41,23 +43,23 @@ final class Reply {
   }
 
   /** Sets a 16-bit field of the struct at {@code at}. */
-  void i16(VarHandle field, long at, int value) {
+  void i16(U16 field, long at, int value) {
     field.set(payload, at, (short) value);
   }
 
   /** Sets a 32-bit field of the struct at {@code at}. */
-  void i32(VarHandle field, long at, int value) {
+  void i32(U32 field, long at, int value) {
     field.set(payload, at, value);
   }
 
   /** Sets a 64-bit field of the struct at {@code at}. */
-  void i64(VarHandle field, long at, long value) {
+  void i64(U64 field, long at, long value) {
     field.set(payload, at, value);
   }
 
   /** A 64-bit field of the struct at {@code at}, as written so far. */
-  long i64(VarHandle field, long at) {
-    return (long) field.get(payload, at);
+  long i64(U64 field, long at) {
+    return field.get(payload, at);
   }
 
   /** Zeroes {@code length} payload bytes from {@code offset}. */

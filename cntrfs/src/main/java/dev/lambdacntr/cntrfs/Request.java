@@ -6,16 +6,16 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import dev.lambdacntr.cntrfs.fuse.FuseLayouts.ExtHeader;
 import dev.lambdacntr.cntrfs.fuse.FuseLayouts.InHeader;
 import dev.lambdacntr.cntrfs.fuse.FuseLayouts.SuppGroups;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.U32;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.U64;
 import dev.lambdacntr.cntrfs.fuse.Kernel;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 
 /**
  * One request read from the FUSE device, viewed in place: the struct fuse_in_header and the
- * operation's arguments, which start right after it. Argument fields are read through the
- * VarHandles of {@link dev.lambdacntr.cntrfs.fuse.FuseLayouts}; argument offsets are relative to
- * the start of the arguments. Names are NUL-terminated and are passed to system calls without a
- * copy.
+ * operation's arguments, which start right after it. Argument fields are read through the field
+ * accessors of {@link dev.lambdacntr.cntrfs.fuse.FuseLayouts}; argument offsets are relative to the
+ * start of the arguments. Names are NUL-terminated and are passed to system calls without a copy.
  */
 final class Request {
   private static final long ARGS = InHeader.SIZE;
@@ -36,32 +36,32 @@ final class Request {
   }
 
   int opcode() {
-    return (int) InHeader.OPCODE.get(buffer, 0L);
+    return InHeader.OPCODE.get(buffer, 0L);
   }
 
   long unique() {
-    return (long) InHeader.UNIQUE.get(buffer, 0L);
+    return InHeader.UNIQUE.get(buffer, 0L);
   }
 
   long nodeId() {
-    return (long) InHeader.NODEID.get(buffer, 0L);
+    return InHeader.NODEID.get(buffer, 0L);
   }
 
   int uid() {
-    return (int) InHeader.UID.get(buffer, 0L);
+    return InHeader.UID.get(buffer, 0L);
   }
 
   int gid() {
-    return (int) InHeader.GID.get(buffer, 0L);
+    return InHeader.GID.get(buffer, 0L);
   }
 
   int pid() {
-    return (int) InHeader.PID.get(buffer, 0L);
+    return InHeader.PID.get(buffer, 0L);
   }
 
   /** Bytes of extensions at the end of the request (total_extlen counts 8-byte units). */
   int extensionLength() {
-    return ((short) InHeader.TOTAL_EXTLEN.get(buffer, 0L) & 0xffff) * Long.BYTES;
+    return (InHeader.TOTAL_EXTLEN.get(buffer, 0L) & 0xffff) * Long.BYTES;
   }
 
   /** Where the operation's arguments end (and the extensions begin). */
@@ -70,18 +70,18 @@ final class Request {
   }
 
   /** A 32-bit field of the argument struct. */
-  int i32(VarHandle field) {
-    return (int) field.get(buffer, ARGS);
+  int i32(U32 field) {
+    return field.get(buffer, ARGS);
   }
 
   /** A 64-bit field of the argument struct. */
-  long i64(VarHandle field) {
-    return (long) field.get(buffer, ARGS);
+  long i64(U64 field) {
+    return field.get(buffer, ARGS);
   }
 
   /** A 64-bit field of a struct {@code argOffset} bytes into the arguments. */
-  long i64(VarHandle field, int argOffset) {
-    return (long) field.get(buffer, ARGS + argOffset);
+  long i64(U64 field, int argOffset) {
+    return field.get(buffer, ARGS + argOffset);
   }
 
   /** Whether the arguments hold {@code size} bytes from {@code argOffset}. */
@@ -117,14 +117,14 @@ final class Request {
   int supplementaryGroup() {
     long pos = argsEnd();
     while (pos + ExtHeader.SIZE <= length) {
-      int size = (int) ExtHeader.SIZE_FIELD.get(buffer, pos);
-      int type = (int) ExtHeader.TYPE.get(buffer, pos);
+      int size = ExtHeader.SIZE_FIELD.get(buffer, pos);
+      int type = ExtHeader.TYPE.get(buffer, pos);
       if (size < ExtHeader.SIZE) {
         return -1;
       }
       long groups = pos + ExtHeader.SIZE;
       if (type == Kernel.EXT_GROUPS && size >= ExtHeader.SIZE + SuppGroups.GROUPS + Integer.BYTES) {
-        int count = (int) SuppGroups.NR_GROUPS.get(buffer, groups);
+        int count = SuppGroups.NR_GROUPS.get(buffer, groups);
         if (count > 0) {
           return buffer.get(JAVA_INT_UNALIGNED, groups + SuppGroups.GROUPS);
         }
