@@ -2,6 +2,7 @@ package dev.lambdacntr.cntrfs;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.BackingMap;
 import dev.lambdacntr.cntrfs.fuse.Kernel;
 import dev.lambdacntr.sys.Errno;
 import dev.lambdacntr.sys.Libc;
@@ -84,8 +85,8 @@ final class Backings {
 
   private static int backingOpen(int fd, int deviceFd) {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment map = arena.allocate(16, 8);
-      map.set(JAVA_INT, 0, fd);
+      MemorySegment map = arena.allocate(BackingMap.SIZE, 8);
+      BackingMap.FD.set(map, 0L, fd);
       return Libc.ioctl(deviceFd, Kernel.DEV_IOC_BACKING_OPEN, map);
     }
   }

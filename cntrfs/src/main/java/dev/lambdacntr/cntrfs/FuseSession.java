@@ -1,10 +1,12 @@
 package dev.lambdacntr.cntrfs;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.InitIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.InitOut;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.NotifyPruneOut;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.OutHeader;
 import dev.lambdacntr.cntrfs.fuse.Kernel;
 import dev.lambdacntr.sys.Errno;
 import dev.lambdacntr.sys.Fcntl;
@@ -144,12 +146,12 @@ final class FuseSession {
   /** Answers INIT: what we want of what the kernel offers. Runs once, before any other request. */
   int init(Worker w) {
     Request q = w.request;
-    int major = q.i32(0);
-    int kernelMinor = q.i32(4);
-    int maxReadahead = q.i32(8);
-    long offered = q.i32(12) & 0xffffffffL;
+    int major = q.i32(InitIn.MAJOR);
+    int kernelMinor = q.i32(InitIn.MINOR);
+    int maxReadahead = q.i32(InitIn.MAX_READAHEAD);
+    long offered = q.i32(InitIn.FLAGS) & 0xffffffffL;
     if ((offered & Kernel.INIT_EXT) != 0) {
-      offered |= (q.i32(16) & 0xffffffffL) << 32;
+      offered |= (q.i32(InitIn.FLAGS2) & 0xffffffffL) << 32;
     }
     if (major != Kernel.MAJOR || kernelMinor < Kernel.MIN_MINOR) {
       log(
@@ -197,18 +199,18 @@ final class FuseSession {
     ops.keepCache(true);
     ops.writebackCache((flags & Kernel.WRITEBACK_CACHE) != 0);
     Reply out = w.reply;
-    out.clear(0, Kernel.INIT_OUT);
-    out.i32(0, Kernel.MAJOR);
-    out.i32(4, minor);
-    out.i32(8, maxReadahead);
-    out.i32(12, (int) flags);
-    out.payload().set(JAVA_SHORT_UNALIGNED, 16, (short) 64);
-    out.payload().set(JAVA_SHORT_UNALIGNED, 18, (short) 48);
-    out.i32(20, MAX_WRITE);
-    out.i32(24, 1);
-    out.payload().set(JAVA_SHORT_UNALIGNED, 28, (short) MAX_PAGES);
-    out.i32(32, (int) (flags >>> 32));
-    out.i32(36, (flags & Kernel.PASSTHROUGH) != 0 ? 2 : 0);
+    out.clear(0, InitOut.SIZE);
+    out.i32(InitOut.MAJOR, 0, Kernel.MAJOR);
+    out.i32(InitOut.MINOR, 0, minor);
+    out.i32(InitOut.MAX_READAHEAD, 0, maxReadahead);
+    out.i32(InitOut.FLAGS, 0, (int) flags);
+    out.i16(InitOut.MAX_BACKGROUND, 0, 64);
+    out.i16(InitOut.CONGESTION_THRESHOLD, 0, 48);
+    out.i32(InitOut.MAX_WRITE, 0, MAX_WRITE);
+    out.i32(InitOut.TIME_GRAN, 0, 1);
+    out.i16(InitOut.MAX_PAGES, 0, MAX_PAGES);
+    out.i32(InitOut.FLAGS2, 0, (int) (flags >>> 32));
+    out.i32(InitOut.MAX_STACK_DEPTH, 0, (flags & Kernel.PASSTHROUGH) != 0 ? 2 : 0);
     initialized = true;
     log(
         "connected: FUSE 7."
@@ -219,7 +221,7 @@ final class FuseSession {
                     ? ", file data through the server, writeback cache"
                     : ", file data through the server")
             + (options.debug() ? ", flags 0x" + Long.toHexString(flags) : ""));
-    return Kernel.INIT_OUT;
+    return InitOut.SIZE;
   }
 
   boolean initialized() {
@@ -341,15 +343,21 @@ final class FuseSession {
     try (Arena arena = Arena.ofConfined()) {
       for (int from = 0; from < nodeIds.size(); from += 512) {
         int count = Math.min(512, nodeIds.size() - from);
-        int length = Kernel.OUT_HEADER + 16 + 8 * count;
-        MemorySegment msg = arena.allocate(length, 8);
-        msg.set(JAVA_INT_UNALIGNED, 0, length);
-        msg.set(JAVA_INT_UNALIGNED, 4, Kernel.NOTIFY_PRUNE);
-        msg.set(JAVA_LONG_UNALIGNED, 8, 0);
-        msg.set(JAVA_INT_UNALIGNED, 16, count);
-        for (int i = 0; i < count; i++) {
-          msg.set(JAVA_LONG_UNALIGNED, 32 + 8L * i, nodeIds.get(from + i));
-        }
+        // fuse_out_header, fuse_notify_prune_out, then the node IDs
+        int nodeIdsAt = OutHeader.SIZE + NotifyPruneOut.SIZE;
+        int length = nodeIdsAt + Long.BYTES * count;
+        MemorySegment msg = arena.allocate(length, Long.BYTES);
+        OutHeader.LEN.set(msg, 0L, length);
+        OutHeader.ERROR.set(msg, 0L, Kernel.NOTIFY_PRUNE);
+        OutHeader.UNIQUE.set(msg, 0L, 0L);
+        NotifyPruneOut.COUNT.set(msg, (long) OutHeader.SIZE, count);
+        MemorySegment.copy(
+            nodeIds.subList(from, from + count).stream().mapToLong(Long::longValue).toArray(),
+            0,
+            msg,
+            JAVA_LONG,
+            nodeIdsAt,
+            count);
         long r = Libc.write(deviceFd, msg, length);
         if (r < 0 && options.debug()) {
           log("prune notification failed: " + Errno.name((int) -r));

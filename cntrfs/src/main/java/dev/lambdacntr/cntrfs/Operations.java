@@ -4,6 +4,36 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.AttrOut;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.BatchForgetIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.CopyFileRangeIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.CreateIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.Dirent;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.Direntplus;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.EntryOut;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.FallocateIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.ForgetIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.ForgetOne;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.FsyncIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.GetxattrIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.GetxattrOut;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.LinkIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.LseekIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.LseekOut;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.MkdirIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.MknodIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.OpenIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.OpenOut;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.ReadIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.ReleaseIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.Rename2In;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.RenameIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.SetattrIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.SetxattrIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.StatfsOut;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.WriteIn;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.WriteOut;
 import dev.lambdacntr.cntrfs.fuse.Kernel;
 import dev.lambdacntr.cntrfs.fuse.Opcode;
 import dev.lambdacntr.sys.Errno;
@@ -85,8 +115,8 @@ final class Operations {
       case Opcode.MKDIR -> mkdir(w);
       case Opcode.UNLINK -> unlink(w, 0);
       case Opcode.RMDIR -> unlink(w, Fcntl.AT_REMOVEDIR);
-      case Opcode.RENAME -> rename(w, 8, 0);
-      case Opcode.RENAME2 -> rename(w, 16, w.request.i32(8));
+      case Opcode.RENAME -> rename(w, RenameIn.SIZE, 0);
+      case Opcode.RENAME2 -> rename(w, Rename2In.SIZE, w.request.i32(Rename2In.FLAGS));
       case Opcode.LINK -> link(w);
       case Opcode.OPEN -> open(w);
       case Opcode.CREATE -> create(w);
@@ -94,7 +124,7 @@ final class Operations {
       case Opcode.WRITE -> write(w);
       case Opcode.STATFS -> statfs(w);
       case Opcode.RELEASE -> release(w);
-      case Opcode.FSYNC -> fsync(w, w.request.i32(8));
+      case Opcode.FSYNC -> fsync(w, w.request.i32(FsyncIn.FSYNC_FLAGS));
       case Opcode.OPENDIR -> opendir(w);
       case Opcode.READDIR -> readdir(w, false);
       case Opcode.READDIRPLUS -> readdir(w, true);
@@ -124,7 +154,7 @@ final class Operations {
     int r = entry(w, parent, name, 0);
     if (r == -Errno.ENOENT && (validSeconds > 0 || validNanos > 0)) {
       w.reply.negativeEntry(0, validSeconds, validNanos);
-      return Kernel.ENTRY_OUT;
+      return EntryOut.SIZE;
     }
     return r;
   }
@@ -146,22 +176,22 @@ final class Operations {
     }
     Inode inode = inodes.reference(fd, Stat.dev(st), Stat.ino(st), Stat.mode(st) & Fcntl.S_IFMT);
     w.reply.entry(offset, inode.nodeId, validSeconds, validNanos, st);
-    return Kernel.ENTRY_OUT;
+    return EntryOut.SIZE;
   }
 
   private int forget(Worker w) {
-    inodes.forget(w.request.nodeId(), w.request.i64(0));
+    inodes.forget(w.request.nodeId(), w.request.i64(ForgetIn.NLOOKUP));
     return NO_REPLY;
   }
 
   private int batchForget(Worker w) {
-    int count = w.request.i32(0);
+    int count = w.request.i32(BatchForgetIn.COUNT);
     for (int i = 0; i < count; i++) {
-      int at = 8 + 16 * i;
-      if (Kernel.IN_HEADER + at + 16 > w.request.argsEnd()) {
+      int at = BatchForgetIn.SIZE + ForgetOne.SIZE * i;
+      if (!w.request.hasArgs(at, ForgetOne.SIZE)) {
         break;
       }
-      inodes.forget(w.request.i64(at), w.request.i64(at + 8));
+      inodes.forget(w.request.i64(ForgetOne.NODEID, at), w.request.i64(ForgetOne.NLOOKUP, at));
     }
     return NO_REPLY;
   }
@@ -176,11 +206,11 @@ final class Operations {
     if (r < 0) {
       return r;
     }
-    w.reply.i64(0, validSeconds);
-    w.reply.i32(8, validNanos);
-    w.reply.i32(12, 0);
-    w.reply.attr(16, w.scratch.stat);
-    return Kernel.ATTR_OUT;
+    w.reply.i64(AttrOut.ATTR_VALID, 0, validSeconds);
+    w.reply.i32(AttrOut.ATTR_VALID_NSEC, 0, validNanos);
+    w.reply.i32(AttrOut.DUMMY, 0, 0);
+    w.reply.attr(AttrOut.ATTR, w.scratch.stat);
+    return AttrOut.SIZE;
   }
 
   private int getattr(Worker w) {
@@ -194,14 +224,14 @@ final class Operations {
       return -Errno.ESTALE;
     }
     Request q = w.request;
-    int valid = q.i32(0);
-    int fh = (valid & Kernel.FATTR_FH) != 0 ? (int) q.i64(8) : -1;
+    int valid = q.i32(SetattrIn.VALID);
+    int fh = (valid & Kernel.FATTR_FH) != 0 ? (int) q.i64(SetattrIn.FH) : -1;
     if (fh >= 0 && directories.containsKey((long) fh)) {
       fh = -1;
     }
     int r;
     if ((valid & Kernel.FATTR_MODE) != 0) {
-      int mode = q.i32(68) & 07777;
+      int mode = q.i32(SetattrIn.MODE) & 07777;
       if (fh >= 0) {
         r = Libc.fchmod(fh, mode);
       } else if (inode.type == Fcntl.S_IFLNK) {
@@ -214,8 +244,8 @@ final class Operations {
       }
     }
     if ((valid & (Kernel.FATTR_UID | Kernel.FATTR_GID)) != 0) {
-      int uid = (valid & Kernel.FATTR_UID) != 0 ? q.i32(76) : -1;
-      int gid = (valid & Kernel.FATTR_GID) != 0 ? q.i32(80) : -1;
+      int uid = (valid & Kernel.FATTR_UID) != 0 ? q.i32(SetattrIn.UID) : -1;
+      int gid = (valid & Kernel.FATTR_GID) != 0 ? q.i32(SetattrIn.GID) : -1;
       r =
           Libc.fchownat(
               inode.fd, w.scratch.empty, uid, gid, Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
@@ -224,7 +254,7 @@ final class Operations {
       }
     }
     if ((valid & Kernel.FATTR_SIZE) != 0) {
-      long size = q.i64(16);
+      long size = q.i64(SetattrIn.SIZE_FIELD);
       if (fh >= 0) {
         r = Libc.ftruncate(fh, size);
       } else {
@@ -244,8 +274,22 @@ final class Operations {
     }
     if ((valid & (Kernel.FATTR_ATIME | Kernel.FATTR_MTIME)) != 0) {
       MemorySegment t = w.scratch.times;
-      time(t, 0, valid, Kernel.FATTR_ATIME, Kernel.FATTR_ATIME_NOW, q.i64(32), q.i32(56));
-      time(t, 16, valid, Kernel.FATTR_MTIME, Kernel.FATTR_MTIME_NOW, q.i64(40), q.i32(60));
+      time(
+          t,
+          0,
+          valid,
+          Kernel.FATTR_ATIME,
+          Kernel.FATTR_ATIME_NOW,
+          q.i64(SetattrIn.ATIME),
+          q.i32(SetattrIn.ATIMENSEC));
+      time(
+          t,
+          16,
+          valid,
+          Kernel.FATTR_MTIME,
+          Kernel.FATTR_MTIME_NOW,
+          q.i64(SetattrIn.MTIME),
+          q.i32(SetattrIn.MTIMENSEC));
       r =
           Libc.utimensat(
               inode.fd, w.scratch.empty, t, Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
@@ -305,16 +349,16 @@ final class Operations {
       return r;
     }
     Reply out = w.reply;
-    out.clear(0, Kernel.STATFS_OUT);
-    out.i64(0, sfs.get(JAVA_LONG_UNALIGNED, 16));
-    out.i64(8, sfs.get(JAVA_LONG_UNALIGNED, 24));
-    out.i64(16, sfs.get(JAVA_LONG_UNALIGNED, 32));
-    out.i64(24, sfs.get(JAVA_LONG_UNALIGNED, 40));
-    out.i64(32, sfs.get(JAVA_LONG_UNALIGNED, 48));
-    out.i32(40, (int) sfs.get(JAVA_LONG_UNALIGNED, 8));
-    out.i32(44, (int) sfs.get(JAVA_LONG_UNALIGNED, 64));
-    out.i32(48, (int) sfs.get(JAVA_LONG_UNALIGNED, 72));
-    return Kernel.STATFS_OUT;
+    out.clear(0, StatfsOut.SIZE);
+    out.i64(StatfsOut.BLOCKS, 0, sfs.get(JAVA_LONG_UNALIGNED, 16));
+    out.i64(StatfsOut.BFREE, 0, sfs.get(JAVA_LONG_UNALIGNED, 24));
+    out.i64(StatfsOut.BAVAIL, 0, sfs.get(JAVA_LONG_UNALIGNED, 32));
+    out.i64(StatfsOut.FILES, 0, sfs.get(JAVA_LONG_UNALIGNED, 40));
+    out.i64(StatfsOut.FFREE, 0, sfs.get(JAVA_LONG_UNALIGNED, 48));
+    out.i32(StatfsOut.BSIZE, 0, (int) sfs.get(JAVA_LONG_UNALIGNED, 8));
+    out.i32(StatfsOut.NAMELEN, 0, (int) sfs.get(JAVA_LONG_UNALIGNED, 64));
+    out.i32(StatfsOut.FRSIZE, 0, (int) sfs.get(JAVA_LONG_UNALIGNED, 72));
+    return StatfsOut.SIZE;
   }
 
   // ---- creating and removing names
@@ -337,9 +381,9 @@ final class Operations {
     if (parent == null) {
       return -Errno.ESTALE;
     }
-    int mode = w.request.i32(0);
-    long rdev = Reply.decodeDev(w.request.i32(4));
-    MemorySegment name = w.request.at(16);
+    int mode = w.request.i32(MknodIn.MODE);
+    long rdev = Reply.decodeDev(w.request.i32(MknodIn.RDEV));
+    MemorySegment name = w.request.at(MknodIn.SIZE);
     w.credentials.becomeCaller(w.request.uid(), w.request.gid(), w.request.supplementaryGroup());
     int r = Libc.mknodat(parent.fd, name, mode, rdev);
     w.credentials.becomeServer();
@@ -351,8 +395,8 @@ final class Operations {
     if (parent == null) {
       return -Errno.ESTALE;
     }
-    int mode = w.request.i32(0);
-    MemorySegment name = w.request.at(8);
+    int mode = w.request.i32(MkdirIn.MODE);
+    MemorySegment name = w.request.at(MkdirIn.SIZE);
     w.credentials.becomeCaller(w.request.uid(), w.request.gid(), w.request.supplementaryGroup());
     int r = Libc.mkdirat(parent.fd, name, mode);
     w.credentials.becomeServer();
@@ -369,7 +413,7 @@ final class Operations {
 
   private int rename(Worker w, int namesAt, int flags) {
     Inode parent = inodes.get(w.request.nodeId());
-    Inode newParent = inodes.get(w.request.i64(0));
+    Inode newParent = inodes.get(w.request.i64(RenameIn.NEWDIR));
     if (parent == null || newParent == null) {
       return -Errno.ESTALE;
     }
@@ -379,12 +423,12 @@ final class Operations {
   }
 
   private int link(Worker w) {
-    Inode target = inodes.get(w.request.i64(0));
+    Inode target = inodes.get(w.request.i64(LinkIn.OLDNODEID));
     Inode newParent = inodes.get(w.request.nodeId());
     if (target == null || newParent == null) {
       return -Errno.ESTALE;
     }
-    MemorySegment name = w.request.at(8);
+    MemorySegment name = w.request.at(LinkIn.SIZE);
     int r = Libc.linkat(target.fd, w.scratch.empty, newParent.fd, name, Fcntl.AT_EMPTY_PATH);
     if (r == -Errno.ENOENT || r == -Errno.EPERM) {
       // Without CAP_DAC_READ_SEARCH, link through the /proc/self/fd magic link instead.
@@ -408,12 +452,13 @@ final class Operations {
     if (inode == null) {
       return -Errno.ESTALE;
     }
-    int flags = w.request.i32(0);
+    int flags = w.request.i32(OpenIn.FLAGS);
     int fd = reopen(w, inode, fileFlags(flags));
     if (fd < 0) {
       return fd;
     }
-    if ((flags & Fcntl.O_TRUNC) != 0 && (w.request.i32(4) & Kernel.OPEN_KILL_SUIDGID) != 0) {
+    if ((flags & Fcntl.O_TRUNC) != 0
+        && (w.request.i32(OpenIn.OPEN_FLAGS) & Kernel.OPEN_KILL_SUIDGID) != 0) {
       killSuidgid(w, inode);
     }
     return openReply(w, inode, fd, flags, 0);
@@ -435,10 +480,10 @@ final class Operations {
     } else if (keepCache) {
       openFlags |= Kernel.FOPEN_KEEP_CACHE;
     }
-    w.reply.i64(offset, fd);
-    w.reply.i32(offset + 8, openFlags);
-    w.reply.i32(offset + 12, Math.max(0, backingId));
-    return Kernel.OPEN_OUT;
+    w.reply.i64(OpenOut.FH, offset, fd);
+    w.reply.i32(OpenOut.OPEN_FLAGS, offset, openFlags);
+    w.reply.i32(OpenOut.BACKING_ID, offset, Math.max(0, backingId));
+    return OpenOut.SIZE;
   }
 
   private int create(Worker w) {
@@ -446,9 +491,9 @@ final class Operations {
     if (parent == null) {
       return -Errno.ESTALE;
     }
-    int flags = w.request.i32(0);
-    int mode = w.request.i32(4);
-    MemorySegment name = w.request.at(16);
+    int flags = w.request.i32(CreateIn.FLAGS);
+    int mode = w.request.i32(CreateIn.MODE);
+    MemorySegment name = w.request.at(CreateIn.SIZE);
     int fileFlags = fileFlags(flags);
     w.credentials.becomeCaller(w.request.uid(), w.request.gid(), w.request.supplementaryGroup());
     int fd =
@@ -467,42 +512,42 @@ final class Operations {
       Libc.close(fd);
       return r;
     }
-    Inode inode = inodes.get(w.reply.payload().get(JAVA_LONG_UNALIGNED, 0));
+    Inode inode = inodes.get(w.reply.i64(EntryOut.NODEID, 0));
     if (inode == null) {
       Libc.close(fd);
       return -Errno.EIO;
     }
-    return Kernel.ENTRY_OUT + openReply(w, inode, fd, flags, Kernel.ENTRY_OUT);
+    return EntryOut.SIZE + openReply(w, inode, fd, flags, EntryOut.SIZE);
   }
 
   private int read(Worker w) {
-    int fh = (int) w.request.i64(0);
-    long offset = w.request.i64(8);
-    int size = Math.min(w.request.i32(16), w.reply.capacity());
+    int fh = (int) w.request.i64(ReadIn.FH);
+    long offset = w.request.i64(ReadIn.OFFSET);
+    int size = Math.min(w.request.i32(ReadIn.SIZE_FIELD), w.reply.capacity());
     return (int) Libc.pread(fh, w.reply.payload(), size, offset);
   }
 
   private int write(Worker w) {
-    int fh = (int) w.request.i64(0);
-    long offset = w.request.i64(8);
-    int size = w.request.i32(16);
-    long n = Libc.pwrite(fh, w.request.at(40, size), size, offset);
+    int fh = (int) w.request.i64(WriteIn.FH);
+    long offset = w.request.i64(WriteIn.OFFSET);
+    int size = w.request.i32(WriteIn.SIZE_FIELD);
+    long n = Libc.pwrite(fh, w.request.at(WriteIn.SIZE, size), size, offset);
     if (n < 0) {
       return (int) n;
     }
-    if ((w.request.i32(20) & Kernel.WRITE_KILL_SUIDGID) != 0) {
+    if ((w.request.i32(WriteIn.WRITE_FLAGS) & Kernel.WRITE_KILL_SUIDGID) != 0) {
       Inode inode = inodes.get(w.request.nodeId());
       if (inode != null) {
         killSuidgid(w, inode);
       }
     }
-    w.reply.i32(0, (int) n);
-    w.reply.i32(4, 0);
-    return 8;
+    w.reply.i32(WriteOut.SIZE_FIELD, 0, (int) n);
+    w.reply.i32(WriteOut.PADDING, 0, 0);
+    return WriteOut.SIZE;
   }
 
   private int release(Worker w) {
-    int fh = (int) w.request.i64(0);
+    int fh = (int) w.request.i64(ReleaseIn.FH);
     Inode inode = inodes.get(w.request.nodeId());
     if (inode != null) {
       backings.detach(inode, w.deviceFd());
@@ -512,44 +557,48 @@ final class Operations {
   }
 
   private int fsync(Worker w, int fsyncFlags) {
-    int fh = (int) w.request.i64(0);
+    int fh = (int) w.request.i64(FsyncIn.FH);
     return (fsyncFlags & Kernel.FSYNC_FDATASYNC) != 0 ? Libc.fdatasync(fh) : Libc.fsync(fh);
   }
 
   private int fallocate(Worker w) {
-    int fh = (int) w.request.i64(0);
-    return Libc.fallocate(fh, w.request.i32(24), w.request.i64(8), w.request.i64(16));
+    int fh = (int) w.request.i64(FallocateIn.FH);
+    return Libc.fallocate(
+        fh,
+        w.request.i32(FallocateIn.MODE),
+        w.request.i64(FallocateIn.OFFSET),
+        w.request.i64(FallocateIn.LENGTH));
   }
 
   private int lseek(Worker w) {
-    int fh = (int) w.request.i64(0);
-    long r = Libc.lseek(fh, w.request.i64(8), w.request.i32(16));
+    int fh = (int) w.request.i64(LseekIn.FH);
+    long r = Libc.lseek(fh, w.request.i64(LseekIn.OFFSET), w.request.i32(LseekIn.WHENCE));
     if (r < 0) {
       return (int) r;
     }
-    w.reply.i64(0, r);
-    return 8;
+    w.reply.i64(LseekOut.OFFSET, 0, r);
+    return LseekOut.SIZE;
   }
 
   private int copyFileRange(Worker w) {
     Request q = w.request;
     MemorySegment cells = w.scratch.cells;
-    cells.set(JAVA_LONG_UNALIGNED, 0, q.i64(8));
-    cells.set(JAVA_LONG_UNALIGNED, 8, q.i64(32));
+    cells.set(JAVA_LONG_UNALIGNED, 0, q.i64(CopyFileRangeIn.OFF_IN));
+    cells.set(JAVA_LONG_UNALIGNED, 8, q.i64(CopyFileRangeIn.OFF_OUT));
     long n =
         Libc.copyFileRange(
-            (int) q.i64(0),
+            (int) q.i64(CopyFileRangeIn.FH_IN),
             cells.asSlice(0, 8),
-            (int) q.i64(24),
+            (int) q.i64(CopyFileRangeIn.FH_OUT),
             cells.asSlice(8, 8),
-            q.i64(40),
-            (int) q.i64(48));
+            q.i64(CopyFileRangeIn.LEN),
+            (int) q.i64(CopyFileRangeIn.FLAGS));
     if (n < 0) {
       return (int) n;
     }
-    w.reply.i32(0, (int) n);
-    w.reply.i32(4, 0);
-    return 8;
+    w.reply.i32(WriteOut.SIZE_FIELD, 0, (int) n);
+    w.reply.i32(WriteOut.PADDING, 0, 0);
+    return WriteOut.SIZE;
   }
 
   // ---- directories
@@ -565,14 +614,14 @@ final class Operations {
     }
     directories.put((long) fd, new DirectoryHandle(fd));
     backings.track(inode);
-    w.reply.i64(0, fd);
-    w.reply.i32(8, 0);
-    w.reply.i32(12, 0);
-    return Kernel.OPEN_OUT;
+    w.reply.i64(OpenOut.FH, 0, fd);
+    w.reply.i32(OpenOut.OPEN_FLAGS, 0, 0);
+    w.reply.i32(OpenOut.BACKING_ID, 0, 0);
+    return OpenOut.SIZE;
   }
 
   private int releasedir(Worker w) {
-    DirectoryHandle handle = directories.remove(w.request.i64(0));
+    DirectoryHandle handle = directories.remove(w.request.i64(ReleaseIn.FH));
     Inode inode = inodes.get(w.request.nodeId());
     if (inode != null) {
       backings.untrack(inode);
@@ -586,18 +635,18 @@ final class Operations {
   }
 
   private int fsyncdir(Worker w) {
-    DirectoryHandle handle = directories.get(w.request.i64(0));
+    DirectoryHandle handle = directories.get(w.request.i64(FsyncIn.FH));
     return handle == null ? -Errno.EBADF : Libc.fsync(handle.fd);
   }
 
   private int readdir(Worker w, boolean plus) {
-    DirectoryHandle handle = directories.get(w.request.i64(0));
+    DirectoryHandle handle = directories.get(w.request.i64(ReadIn.FH));
     Inode dir = inodes.get(w.request.nodeId());
     if (handle == null || dir == null) {
       return -Errno.EBADF;
     }
-    long offset = w.request.i64(8);
-    int size = Math.min(w.request.i32(16), w.reply.capacity());
+    long offset = w.request.i64(ReadIn.OFFSET);
+    int size = Math.min(w.request.i32(ReadIn.SIZE_FIELD), w.reply.capacity());
     synchronized (handle) {
       int r = handle.seek(offset);
       if (r < 0) {
@@ -618,7 +667,7 @@ final class Operations {
         return used;
       }
       int nameLength = handle.entryNameLength();
-      int record = align8(Kernel.DIRENT + nameLength);
+      int record = FuseLayouts.direntAlign(Dirent.NAME + nameLength);
       if (used + record > size) {
         return used;
       }
@@ -639,35 +688,31 @@ final class Operations {
         return used;
       }
       int nameLength = handle.entryNameLength();
-      int record = align8(Kernel.ENTRY_OUT + Kernel.DIRENT + nameLength);
+      int record = FuseLayouts.direntAlign(Direntplus.DIRENT + Dirent.NAME + nameLength);
       if (used + record > size) {
         return used;
       }
       if (handle.entryIsDotOrDotDot()
-          || entry(w, dir, handle.entryName(), used) != Kernel.ENTRY_OUT) {
+          || entry(w, dir, handle.entryName(), used + Direntplus.ENTRY_OUT) != EntryOut.SIZE) {
         // No attributes for this one: the kernel lists the name and looks it up when needed.
-        w.reply.clear(used, Kernel.ENTRY_OUT);
+        w.reply.clear(used + Direntplus.ENTRY_OUT, EntryOut.SIZE);
       }
-      dirent(w.reply, used + Kernel.ENTRY_OUT, handle, nameLength);
+      dirent(w.reply, used + Direntplus.DIRENT, handle, nameLength);
       used += record;
       handle.advance();
     }
   }
 
   private static void dirent(Reply out, int at, DirectoryHandle handle, int nameLength) {
-    out.i64(at, handle.entryIno());
-    out.i64(at + 8, handle.entryNextOffset());
-    out.i32(at + 16, nameLength);
-    out.i32(at + 20, handle.entryType());
-    MemorySegment.copy(handle.entryName(), 0, out.payload(), at + Kernel.DIRENT, nameLength);
-    int padded = align8(Kernel.DIRENT + nameLength);
-    for (int i = Kernel.DIRENT + nameLength; i < padded; i++) {
+    out.i64(Dirent.INO, at, handle.entryIno());
+    out.i64(Dirent.OFF, at, handle.entryNextOffset());
+    out.i32(Dirent.NAMELEN, at, nameLength);
+    out.i32(Dirent.TYPE, at, handle.entryType());
+    MemorySegment.copy(handle.entryName(), 0, out.payload(), at + Dirent.NAME, nameLength);
+    int padded = FuseLayouts.direntAlign(Dirent.NAME + nameLength);
+    for (int i = Dirent.NAME + nameLength; i < padded; i++) {
       out.payload().set(JAVA_BYTE, at + i, (byte) 0);
     }
-  }
-
-  private static int align8(int n) {
-    return (n + 7) & ~7;
   }
 
   // ---- extended attributes
@@ -677,10 +722,10 @@ final class Operations {
     if (inode == null) {
       return -Errno.ESTALE;
     }
-    int size = w.request.i32(0);
-    int flags = w.request.i32(4);
-    MemorySegment name = w.request.at(8);
-    MemorySegment value = w.request.at(w.request.afterName(8), size);
+    int size = w.request.i32(SetxattrIn.SIZE_FIELD);
+    int flags = w.request.i32(SetxattrIn.FLAGS);
+    MemorySegment name = w.request.at(SetxattrIn.COMPAT_SIZE);
+    MemorySegment value = w.request.at(w.request.afterName(SetxattrIn.COMPAT_SIZE), size);
     if (xattrAt) {
       MemorySegment args = w.scratch.cells;
       args.set(JAVA_LONG_UNALIGNED, 0, value.address());
@@ -700,7 +745,7 @@ final class Operations {
     if (inode == null) {
       return -Errno.ESTALE;
     }
-    int size = w.request.i32(0);
+    int size = w.request.i32(GetxattrIn.SIZE_FIELD);
     MemorySegment into =
         size == 0
             ? MemorySegment.NULL
@@ -709,15 +754,15 @@ final class Operations {
     if (list) {
       n = listxattr(w, inode, into, size);
     } else {
-      n = getxattrValue(w, inode, w.request.at(8), into, size);
+      n = getxattrValue(w, inode, w.request.at(GetxattrIn.SIZE), into, size);
     }
     if (n < 0) {
       return (int) n;
     }
     if (size == 0) {
-      w.reply.i32(0, (int) n);
-      w.reply.i32(4, 0);
-      return 8;
+      w.reply.i32(GetxattrOut.SIZE_FIELD, 0, (int) n);
+      w.reply.i32(GetxattrOut.PADDING, 0, 0);
+      return GetxattrOut.SIZE;
     }
     return (int) n;
   }

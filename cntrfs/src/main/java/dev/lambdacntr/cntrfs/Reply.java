@@ -1,15 +1,19 @@
 package dev.lambdacntr.cntrfs;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-
-import dev.lambdacntr.cntrfs.fuse.Kernel;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.Attr;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.EntryOut;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.OutHeader;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.U16;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.U32;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.U64;
 import dev.lambdacntr.sys.Stat;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The reply being built for one request: a 16-byte header followed by the payload. Operations write
- * their payload at offsets relative to its start ({@link #payload}) and return its length.
+ * The reply being built for one request: a struct fuse_out_header followed by the payload.
+ * Operations write their payload's structs through the field accessors of {@link
+ * dev.lambdacntr.cntrfs.fuse.FuseLayouts}, at offsets relative to the start of the payload ({@link
+ * #payload}), and return its length.
  */
 final class Reply {
   private final MemorySegment buffer;
@@ -17,7 +21,7 @@ final class Reply {
 
   Reply(MemorySegment buffer) {
     this.buffer = buffer;
-    this.payload = buffer.asSlice(Kernel.OUT_HEADER);
+    this.payload = buffer.asSlice(OutHeader.SIZE);
   }
 
   MemorySegment buffer() {
@@ -33,17 +37,29 @@ final class Reply {
   }
 
   void header(int payloadLength, int errno, long unique) {
-    buffer.set(JAVA_INT_UNALIGNED, 0, Kernel.OUT_HEADER + payloadLength);
-    buffer.set(JAVA_INT_UNALIGNED, 4, -errno);
-    buffer.set(JAVA_LONG_UNALIGNED, 8, unique);
+    OutHeader.LEN.set(buffer, 0L, OutHeader.SIZE + payloadLength);
+    OutHeader.ERROR.set(buffer, 0L, -errno);
+    OutHeader.UNIQUE.set(buffer, 0L, unique);
   }
 
-  void i32(int offset, int value) {
-    payload.set(JAVA_INT_UNALIGNED, offset, value);
+  /** Sets a 16-bit field of the struct at {@code at}. */
+  void i16(U16 field, long at, int value) {
+    field.set(payload, at, (short) value);
   }
 
-  void i64(int offset, long value) {
-    payload.set(JAVA_LONG_UNALIGNED, offset, value);
+  /** Sets a 32-bit field of the struct at {@code at}. */
+  void i32(U32 field, long at, int value) {
+    field.set(payload, at, value);
+  }
+
+  /** Sets a 64-bit field of the struct at {@code at}. */
+  void i64(U64 field, long at, long value) {
+    field.set(payload, at, value);
+  }
+
+  /** A 64-bit field of the struct at {@code at}, as written so far. */
+  long i64(U64 field, long at) {
+    return field.get(payload, at);
   }
 
   /** Zeroes {@code length} payload bytes from {@code offset}. */
@@ -51,42 +67,42 @@ final class Reply {
     payload.asSlice(offset, length).fill((byte) 0);
   }
 
-  /** A struct fuse_attr at {@code offset}, from a struct stat. */
-  void attr(int offset, MemorySegment stat) {
-    i64(offset, Stat.ino(stat));
-    i64(offset + 8, Stat.size(stat));
-    i64(offset + 16, Stat.blocks(stat));
-    i64(offset + 24, Stat.atime(stat));
-    i64(offset + 32, Stat.mtime(stat));
-    i64(offset + 40, Stat.ctime(stat));
-    i32(offset + 48, (int) Stat.atimeNsec(stat));
-    i32(offset + 52, (int) Stat.mtimeNsec(stat));
-    i32(offset + 56, (int) Stat.ctimeNsec(stat));
-    i32(offset + 60, Stat.mode(stat));
-    i32(offset + 64, (int) Stat.nlink(stat));
-    i32(offset + 68, Stat.uid(stat));
-    i32(offset + 72, Stat.gid(stat));
-    i32(offset + 76, encodeDev(Stat.rdev(stat)));
-    i32(offset + 80, (int) Stat.blksize(stat));
-    i32(offset + 84, 0);
+  /** A struct fuse_attr at {@code at}, from a struct stat. */
+  void attr(long at, MemorySegment stat) {
+    i64(Attr.INO, at, Stat.ino(stat));
+    i64(Attr.SIZE_FIELD, at, Stat.size(stat));
+    i64(Attr.BLOCKS, at, Stat.blocks(stat));
+    i64(Attr.ATIME, at, Stat.atime(stat));
+    i64(Attr.MTIME, at, Stat.mtime(stat));
+    i64(Attr.CTIME, at, Stat.ctime(stat));
+    i32(Attr.ATIMENSEC, at, (int) Stat.atimeNsec(stat));
+    i32(Attr.MTIMENSEC, at, (int) Stat.mtimeNsec(stat));
+    i32(Attr.CTIMENSEC, at, (int) Stat.ctimeNsec(stat));
+    i32(Attr.MODE, at, Stat.mode(stat));
+    i32(Attr.NLINK, at, (int) Stat.nlink(stat));
+    i32(Attr.UID, at, Stat.uid(stat));
+    i32(Attr.GID, at, Stat.gid(stat));
+    i32(Attr.RDEV, at, encodeDev(Stat.rdev(stat)));
+    i32(Attr.BLKSIZE, at, (int) Stat.blksize(stat));
+    i32(Attr.FLAGS, at, 0);
   }
 
-  /** A struct fuse_entry_out at {@code offset}. */
-  void entry(int offset, long nodeId, long validSeconds, int validNanos, MemorySegment stat) {
-    i64(offset, nodeId);
-    i64(offset + 8, 0);
-    i64(offset + 16, validSeconds);
-    i64(offset + 24, validSeconds);
-    i32(offset + 32, validNanos);
-    i32(offset + 36, validNanos);
-    attr(offset + 40, stat);
+  /** A struct fuse_entry_out at {@code at}. */
+  void entry(long at, long nodeId, long validSeconds, int validNanos, MemorySegment stat) {
+    i64(EntryOut.NODEID, at, nodeId);
+    i64(EntryOut.GENERATION, at, 0);
+    i64(EntryOut.ENTRY_VALID, at, validSeconds);
+    i64(EntryOut.ATTR_VALID, at, validSeconds);
+    i32(EntryOut.ENTRY_VALID_NSEC, at, validNanos);
+    i32(EntryOut.ATTR_VALID_NSEC, at, validNanos);
+    attr(at + EntryOut.ATTR, stat);
   }
 
   /** A negative entry: the name does not exist, and the kernel may remember that. */
-  void negativeEntry(int offset, long validSeconds, int validNanos) {
-    clear(offset, Kernel.ENTRY_OUT);
-    i64(offset + 16, validSeconds);
-    i32(offset + 32, validNanos);
+  void negativeEntry(int at, long validSeconds, int validNanos) {
+    clear(at, EntryOut.SIZE);
+    i64(EntryOut.ENTRY_VALID, at, validSeconds);
+    i32(EntryOut.ENTRY_VALID_NSEC, at, validNanos);
   }
 
   /** The kernel's 32-bit device encoding (new_encode_dev) of a glibc dev_t. */

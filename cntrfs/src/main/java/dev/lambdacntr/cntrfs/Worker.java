@@ -1,6 +1,6 @@
 package dev.lambdacntr.cntrfs;
 
-import dev.lambdacntr.cntrfs.fuse.Kernel;
+import dev.lambdacntr.cntrfs.fuse.FuseLayouts.OutHeader;
 import dev.lambdacntr.cntrfs.fuse.Opcode;
 import dev.lambdacntr.sys.Errno;
 import dev.lambdacntr.sys.Fcntl;
@@ -107,7 +107,7 @@ final class Worker implements Runnable {
 
   private void send(int payload, int errno, long unique) {
     reply.header(payload, errno, unique);
-    long w = Libc.write(deviceFd, reply.buffer(), Kernel.OUT_HEADER + payload);
+    long w = Libc.write(deviceFd, reply.buffer(), OutHeader.SIZE + payload);
     if (w < 0 && w != -Errno.ENOENT && session.debug()) {
       // ENOENT: the request was interrupted and the kernel no longer waits for it.
       session.log("reply to request " + unique + " failed: " + Errno.name((int) -w));

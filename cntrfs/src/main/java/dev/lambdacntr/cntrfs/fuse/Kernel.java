@@ -1,6 +1,9 @@
 package dev.lambdacntr.cntrfs.fuse;
 
-/** Constants of the FUSE kernel protocol that cntrfs speaks (7.45 and older, down to 7.31). */
+/**
+ * Constants of the FUSE kernel protocol that cntrfs speaks (7.45 and older, down to 7.31); the
+ * structs are in {@link FuseLayouts}.
+ */
 public final class Kernel {
   private Kernel() {}
 
@@ -11,16 +14,6 @@ public final class Kernel {
   public static final int MIN_MINOR = 31;
 
   public static final long ROOT_ID = 1;
-
-  public static final int IN_HEADER = 40;
-  public static final int OUT_HEADER = 16;
-  public static final int ATTR = 88;
-  public static final int ENTRY_OUT = 40 + ATTR;
-  public static final int ATTR_OUT = 16 + ATTR;
-  public static final int OPEN_OUT = 16;
-  public static final int INIT_OUT = 64;
-  public static final int STATFS_OUT = 80;
-  public static final int DIRENT = 24;
 
   // INIT flags (flags | flags2 << 32)
   public static final long ASYNC_READ = 1L;
