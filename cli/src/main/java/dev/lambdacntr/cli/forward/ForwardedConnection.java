@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +32,7 @@ final class ForwardedConnection implements WebSocket.Listener {
   private static final int DATA = 0;
   private static final int ERROR = 1;
   private static final int BUFFER = 32 * 1024;
-  private static final long MAX_QUEUED_BYTES = 1 << 20;
+  private static final long SEND_POLL_NANOS = 50_000;
 
   private final Socket local;
   private final OutputStream toLocal;
@@ -133,18 +134,31 @@ final class ForwardedConnection implements WebSocket.Listener {
     }
   }
 
+  /**
+   * Sends one frame once the previous one is written: the JDK transport takes one frame at a time
+   * (a second is refused while one is pending: "Send pending" in java.net.http's WebSocketImpl),
+   * and its {@code queueSize()} counts the bytes not yet written. Waiting here is the backpressure:
+   * the local socket is not read while the API server is slow to take what was read.
+   *
+   * @return false when the connection is over (closed, or the frame refused: then told)
+   */
   private boolean send(byte[] buffer, int length) throws IOException {
     WebSocket ws = socket;
-    while (ws.queueSize() > MAX_QUEUED_BYTES && !closed.isDone()) {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
+    while (ws.queueSize() > 0 && !closed.isDone()) {
+      LockSupport.parkNanos(SEND_POLL_NANOS);
+      if (Thread.currentThread().isInterrupted()) {
+        throw new IOException("interrupted while waiting to send");
       }
     }
+    if (closed.isDone()) {
+      return false;
+    }
     buffer[0] = DATA;
-    return ws.send(ByteBuffer.wrap(buffer, 0, length + 1));
+    if (!ws.send(ByteBuffer.wrap(buffer, 0, length + 1))) {
+      fail("connection to the API server lost while sending");
+      return false;
+    }
+    return true;
   }
 
   @Override

@@ -26,6 +26,34 @@ import java.util.function.Consumer;
  * {@code pods/portforward}: the API server hands each one to the kubelet, whose runtime dials
  * {@code localhost:PORT} inside the pod sandbox's network namespace. Any port works, declared or
  * not, including a debugger a session started on 127.0.0.1. One WebSocket per connection.
+ *
+ * <p>Why not fabric8's own {@code pods().withName(pod).portForward(port, address, localPort)}
+ * (kubernetes-client 8.0.0, read in its classes' line tables; measured with
+ * benchmarks/cluster/port-forward-throughput --fabric8):
+ *
+ * <ul>
+ *   <li>It loses bytes going to the pod. {@code PortForwarderWebsocketListener.pipe} (line 222)
+ *       ignores what {@code WebSocket.send} returns; with the JDK transport that send is refused
+ *       while the previous frame is still being written (java.net.http allows one pending send), so
+ *       under load a 4 KiB chunk is dropped and the stream goes on without it: 100 MiB sent through
+ *       it did not arrive whole in 1 of 8 runs on the test bed (it had read all of it from the
+ *       local socket; the digest never came). {@link ForwardedConnection} waits for the previous
+ *       frame instead.
+ *   <li>Its errors cannot be told as they come. The kubelet's error text ("... connection refused")
+ *       becomes a {@code KubernetesClientException} added to a collection ({@code
+ *       PortForwarderWebsocketListener.onMessage}, lines 124-129); {@code LocalPortForward} only
+ *       offers the union over every connection so far ({@code getServerThrowables}, {@code
+ *       PortForwarderWebsocket$1} line 132), to poll, with nothing saying which connection failed,
+ *       and its list of connections only grows ({@code PortForwarderWebsocket} line 147) for the
+ *       whole session. We tell each failure when it happens, turned into a sentence by {@link
+ *       PodForwardErrors}.
+ *   <li>One failed {@code accept} closes the whole forward, told only to SLF4J, which the CLI binds
+ *       to nothing ({@code PortForwarderWebsocket} lines 148-152).
+ * </ul>
+ *
+ * Several addresses ({@code --address}, {@code localhost} as 127.0.0.1 and ::1) and an ephemeral
+ * local port shared by them would have been ours to do anyway: one {@code LocalPortForward} binds
+ * one address.
  */
 public final class PortForwarder implements AutoCloseable {
 
