@@ -12,7 +12,10 @@
  *   every 50 ms treats each process of its PID namespace that it did not start as a session
  *              process and tries to reach the agent through it: opens /proc/N/{exe,root,cwd,environ,
  *              mem}, each /proc/N/fd/M and the parent directory of each descriptor that is a
- *              directory, and PTRACE_SEIZEs it (detaching at once when that works)
+ *              directory, and PTRACE_SEIZEs it; when that works it stops the tracee
+ *              (PTRACE_INTERRUPT), waits for the stop and detaches, handing back a signal that
+ *              arrived meanwhile: a seized tracee that is running cannot be detached (ESRCH), and
+ *              one left traced stops at its next signal and its exit waits for this tracer's wait
  *
  * Each attempt is printed once per process, on stdout (the pod's log), as
  *   ATTEMPT pid=N comm=NAME what=WHAT result=OPEN|ERRNO [target=LINK]
@@ -31,6 +34,7 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,6 +103,15 @@ static void attempt(const char *pid, const char *comm, const char *what, int fd,
   if (fd >= 0) close(fd);
 }
 
+/* Detaches from a seized tracee: stop it, wait for the stop (or its end), detach. */
+static void release(pid_t p) {
+  int status;
+  if (ptrace(PTRACE_INTERRUPT, p, 0, 0) != 0) return;
+  if (waitpid(p, &status, __WALL) != p || !WIFSTOPPED(status)) return;
+  int signal_stop = (status >> 16) == 0 && WSTOPSIG(status) != SIGTRAP;
+  ptrace(PTRACE_DETACH, p, 0, signal_stop ? WSTOPSIG(status) : 0);
+}
+
 static void probe(const char *pid) {
   char comm[64], path[PATH_MAX], link[PATH_MAX];
   comm_of(pid, comm, sizeof comm);
@@ -135,7 +148,7 @@ static void probe(const char *pid) {
   pid_t p = atoi(pid);
   long traced = ptrace(PTRACE_SEIZE, p, 0, 0);
   attempt(pid, comm, "ptrace", traced == 0 ? 0 : -1, NULL);
-  if (traced == 0) ptrace(PTRACE_DETACH, p, 0, 0);
+  if (traced == 0) release(p);
   fflush(stdout);
 }
 
