@@ -29,8 +29,11 @@ CACHE = os.environ.get("LAMBDA_CNTR_CACHE", "/var/cache/lambda-cntr")
 KUBECTL = os.environ.get("KUBECTL", f"{CACHE}/k8s-v1.34.4/bin/kubectl")
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LC = os.environ.get("LAMBDA_CNTR", f"{REPO}/cli/target/dist/bin/lambda-cntr")
-# Another build's cli/target/dist (benchmarks/run --baseline): its warm execute in the same rounds.
+# Another build's cli/target/dist (benchmarks/run --baseline): its warm attach and execute in the
+# same rounds, with its agents in a namespace of their own (each build's CLI replaces an agent whose
+# template is not its own, so sharing one would make every session of both builds cold).
 BASELINE = os.environ.get("LAMBDA_CNTR_BASELINE")
+BASELINE_AGENTS = "lambda-cntr-bench-baseline"
 NS = "lambda-cntr-bench-run"
 AGENTS = "lambda-cntr"
 AGENT_LABEL = "app.kubernetes.io/name=lambda-cntr-agent"
@@ -303,6 +306,20 @@ def lc_cleanup():
     )
 
 
+def baseline_cleanup():
+    """The baseline build's agents and their namespace, when it ran."""
+    if not BASELINE:
+        return
+    subprocess.run(
+        [f"{BASELINE}/bin/lambda-cntr", "cleanup", "-q", "--agent-namespace", BASELINE_AGENTS],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    kubectl("delete", "namespace", BASELINE_AGENTS, "--ignore-not-found", "--wait=true",
+            "--timeout=180s", timeout=200)  # fmt: skip
+
+
 def setup(node):
     kubectl("create", "namespace", NS)
     lc_cleanup()
@@ -322,6 +339,7 @@ def teardown():
             timeout=200,
         ),
         lc_cleanup,
+        baseline_cleanup,
     ):
         try:
             step()
@@ -336,6 +354,12 @@ def lc_attach(pod, fs, verbose=False):
     if verbose:
         argv.insert(2, "-v")
     return argv
+
+
+def baseline_argv(command, *args):
+    """The baseline build's command line, its agents in BASELINE_AGENTS."""
+    launcher = f"{BASELINE}/bin/lambda-cntr"
+    return [launcher, command, "-n", NS, "--agent-namespace", BASELINE_AGENTS, *args]
 
 
 def lc_execute_true(launcher):
@@ -369,6 +393,7 @@ def startup(runs, node):
             "kubectl exec POD -- true",
             "lambda-cntr execute POD -- true, warm",
             "lambda-cntr execute POD -- true, warm, baseline build",
+            "lambda-cntr warm, mount, baseline build",
         )
     }
     phases = {}
@@ -376,6 +401,8 @@ def startup(runs, node):
     # One of each first, untimed: the API server's, kubelet's and page cache's first-time costs.
     shell_session(exec_argv)
     shell_session(lc_attach("target", "mount"))
+    if BASELINE:
+        shell_session(baseline_argv("attach", "--fs", "mount", "target"))
     for i in range(runs):
         debug_pod = f"debug-{i}"
         # Cold lambda-cntr: no agent on the node.
@@ -395,8 +422,10 @@ def startup(runs, node):
         )
         samples["lambda-cntr execute POD -- true, warm"].append(timed(lc_execute_true(LC)))
         if BASELINE:
+            ms, _ = shell_session(baseline_argv("attach", "--fs", "mount", "target"))
+            samples["lambda-cntr warm, mount, baseline build"].append(ms)
             samples["lambda-cntr execute POD -- true, warm, baseline build"].append(
-                timed(lc_execute_true(f"{BASELINE}/bin/lambda-cntr"))
+                timed(baseline_argv("execute", "-q", "target", "--", "true"))
             )
         # kubectl debug on a fresh pod: its ephemeral container is created now (cold); leaving
         # kubectl (killed, as a closed terminal would) keeps that container's shell running.
