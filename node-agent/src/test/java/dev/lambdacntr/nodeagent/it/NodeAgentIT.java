@@ -1,0 +1,271 @@
+package dev.lambdacntr.nodeagent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lambdacntr.agent.it.TargetImages;
+import dev.lambdacntr.agent.it.TestBed;
+import dev.lambdacntr.agent.it.TestBedExtension;
+import dev.lambdacntr.protocol.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The node agent as the gateway uses it: started with a test CA, sessions over mutual TLS and
+ * {@code v5.channel.k8s.io} into a real container (containerd + runc) laid out as a kubelet lays
+ * out a pod's; and no session at all for a client without a certificate of that CA.
+ */
+@ExtendWith(TestBedExtension.class)
+class NodeAgentIT {
+  private static final String POD_UID = "5e1f0a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b";
+  private static final String OTHER_POD_UID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+  private static final String CONTAINER = "c3".repeat(32);
+  private static final String PODS = "lambda-cntr-node-agent-it-pods";
+  private static final String CGROUP =
+      "/" + PODS + "/kubepods/besteffort/pod" + POD_UID + "/" + CONTAINER;
+
+  static TestBed bed;
+  static int targetPid;
+  static TestCertificates certs;
+  static Process agent;
+  static Path agentLog;
+  static int port;
+
+  @BeforeAll
+  static void start(TestBed testBed) throws Exception {
+    bed = testBed;
+    targetPid =
+        bed.containerd.run(
+            CONTAINER, TargetImages.BUSYBOX + ":" + TargetImages.TAG, List.of("--cgroup", CGROUP));
+    certs = TestCertificates.create(Files.createTempDirectory("node-agent-it-certs"));
+    agentLog = certs.dir().resolve("node-agent.log");
+    agent =
+        new ProcessBuilder(
+                home().resolve("bin/lambda-cntr-node-agent").toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--cert",
+                certs.cert("server").toString(),
+                "--key",
+                certs.key("server").toString(),
+                "--client-ca",
+                certs.cert("ca").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(agentLog.toFile())
+            .start();
+    port = awaitPort();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (agent != null) {
+      agent.destroy();
+      try {
+        agent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      agent.destroyForcibly();
+    }
+    if (bed != null) {
+      bed.containerd.remove(CONTAINER);
+      for (Path root : List.of(Path.of("/sys/fs/cgroup"))) {
+        Path dir = root.resolve(CGROUP.substring(1)).getParent();
+        while (dir != null && dir.startsWith(root.resolve(PODS))) {
+          Files.deleteIfExists(dir);
+          dir = dir.getParent();
+        }
+      }
+    }
+    if (certs != null) {
+      try (var files = Files.list(certs.dir())) {
+        for (Path file : files.toList()) {
+          Files.delete(file);
+        }
+      }
+      Files.delete(certs.dir());
+    }
+  }
+
+  private static Path home() {
+    String root = System.getenv("LAMBDA_CNTR_ROOT");
+    Path base = root != null ? Path.of(root) : Path.of("").toAbsolutePath().getParent();
+    return base.resolve("node-agent/target/agent-dist");
+  }
+
+  private static int awaitPort() throws Exception {
+    Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      Matcher m = listening.matcher(log());
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+      if (!agent.isAlive()) {
+        throw new AssertionError("the node agent exited " + agent.exitValue() + ":\n" + log());
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the node agent did not listen within 30 s:\n" + log());
+  }
+
+  private static String log() throws IOException {
+    return Files.readString(agentLog);
+  }
+
+  private static SessionClient gateway() {
+    return new SessionClient(
+        port,
+        Optional.of(new Path[] {certs.cert("client"), certs.key("client")}),
+        certs.cert("ca"));
+  }
+
+  private static String query(String pod, boolean tty, String... command) {
+    StringBuilder q =
+        new StringBuilder("containerId=" + CONTAINER + "&podUid=" + pod + "&tty=" + tty);
+    for (String arg : command) {
+      q.append("&command=")
+          .append(java.net.URLEncoder.encode(arg, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return q.toString();
+  }
+
+  private static Optional<String> exitCode(String status) {
+    Object root = Json.parse(status);
+    if (Json.string(root, "status").orElseThrow().equals("Success")) {
+      return Optional.of("0");
+    }
+    assertThat(Json.string(root, "reason")).contains("NonZeroExitCode");
+    Object cause = Json.array(root, "details", "causes").get(0);
+    assertThat(Json.string(cause, "reason")).contains("ExitCode");
+    return Json.string(cause, "message");
+  }
+
+  @Test
+  void aCommandsOutputAndExitStatusComeBackOnTheirChannels() {
+    try (SessionClient gateway = gateway()) {
+      SessionClient.Outcome outcome =
+          gateway
+              .open(
+                  query(
+                      POD_UID,
+                      false,
+                      "sh",
+                      "-c",
+                      "cat /var/lib/cntr/etc/hostname >/dev/null; echo out; echo err >&2;"
+                          + " cat /proc/1/cmdline; exit 3"))
+              .awaitEnd();
+      assertThat(outcome.stdout()).startsWith("out\n/bin/sleep");
+      assertThat(outcome.stderr()).isEqualTo("err\n");
+      assertThat(exitCode(outcome.status())).contains("3");
+    }
+  }
+
+  @Test
+  void theEndOfStdinReachesTheCommand() {
+    try (SessionClient gateway = gateway()) {
+      SessionClient.Session session = gateway.open(query(POD_UID, false, "wc", "-c"));
+      session.send(0, "hello ");
+      session.send(0, "world");
+      session.endInput();
+      SessionClient.Outcome outcome = session.awaitEnd();
+      assertThat(outcome.stdout().strip()).isEqualTo("11");
+      assertThat(exitCode(outcome.status())).contains("0");
+    }
+  }
+
+  @Test
+  void aTerminalSessionHasTheClientsWindowSize() {
+    try (SessionClient gateway = gateway()) {
+      SessionClient.Session session = gateway.open(query(POD_UID, true, "sh"));
+      session.send(4, "{\"Width\":123,\"Height\":45}");
+      session.send(0, "stty size; tty; exit 7\n");
+      SessionClient.Outcome outcome = session.awaitEnd();
+      assertThat(outcome.stdout()).contains("45 123").contains("/dev/pts/");
+      assertThat(exitCode(outcome.status())).contains("7");
+    }
+  }
+
+  @Test
+  void sessionsRunAtTheSameTimeInOneAgent() {
+    try (SessionClient gateway = gateway()) {
+      List<SessionClient.Session> sessions = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        sessions.add(gateway.open(query(POD_UID, false, "sh", "-c", "sleep 1; echo done-" + 0)));
+      }
+      long start = System.nanoTime();
+      for (SessionClient.Session session : sessions) {
+        SessionClient.Outcome outcome = session.awaitEnd();
+        assertThat(outcome.stdout()).as(outcome.stderr()).isEqualTo("done-0\n");
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+  }
+
+  @Test
+  void aContainerOfAnotherPodIsNotEntered() {
+    try (SessionClient gateway = gateway()) {
+      SessionClient.Outcome outcome = gateway.open(query(OTHER_POD_UID, false, "true")).awaitEnd();
+      assertThat(exitCode(outcome.status())).contains("121");
+      assertThat(outcome.stderr())
+          .contains("lambda-cntr: cannot find a running process of container " + CONTAINER)
+          .contains("below pod " + OTHER_POD_UID);
+      assertThat(outcome.stdout()).isEmpty();
+    }
+  }
+
+  @Test
+  void aBadRequestEndsWithTheAgentsUsageStatus() {
+    try (SessionClient gateway = gateway()) {
+      SessionClient.Outcome outcome =
+          gateway.open("containerId=" + CONTAINER + "&tty=true").awaitEnd();
+      assertThat(exitCode(outcome.status())).contains("120");
+      assertThat(outcome.stderr()).contains("parameter 'podUid' is missing");
+    }
+  }
+
+  @Test
+  void clientsWithoutACertificateOfTheClientCaStartNothing() throws IOException {
+    Path marker = Path.of("/proc", Integer.toString(targetPid), "root", "refused-session-ran");
+    String command = "touch /var/lib/cntr/refused-session-ran";
+    String logBefore = log();
+    List<SessionClient> refused =
+        List.of(
+            new SessionClient(port, Optional.empty(), certs.cert("ca")),
+            new SessionClient(
+                port,
+                Optional.of(new Path[] {certs.cert("self-signed"), certs.key("self-signed")}),
+                certs.cert("ca")),
+            new SessionClient(
+                port,
+                Optional.of(new Path[] {certs.cert("other-client"), certs.key("other-client")}),
+                certs.cert("ca")));
+    for (SessionClient client : refused) {
+      try (client) {
+        assertThatThrownBy(
+                () ->
+                    SessionClient.await(client.connect(query(POD_UID, false, "sh", "-c", command))))
+            .isInstanceOf(AssertionError.class);
+      }
+    }
+    assertThat(marker).doesNotExist();
+    assertThat(log().substring(logBefore.length())).doesNotContain("session");
+    // and the one with the right certificate does run it, so the test can fail
+    try (SessionClient gateway = gateway()) {
+      gateway.open(query(POD_UID, false, "sh", "-c", command)).awaitEnd();
+      assertThat(marker).exists();
+      Files.delete(marker);
+    }
+  }
+}
