@@ -64,8 +64,8 @@ record NodeAgentOptions(
     } catch (NumberFormatException e) {
       throw usage("--listen needs a port number, not '" + listen.substring(colon + 1) + "'");
     }
-    if (port < 1 || port > 65535) {
-      throw usage("--listen: port " + port + " is out of range 1-65535");
+    if (port < 0 || port > 65535) { // 0: any free port, which the log names
+      throw usage("--listen: port " + port + " is out of range 0-65535");
     }
     return new NodeAgentOptions(
         host,

@@ -3,6 +3,7 @@ package dev.lambdacntr.nodeagent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lambdacntr.agent.it.Commands;
 import dev.lambdacntr.agent.it.TargetImages;
 import dev.lambdacntr.agent.it.TestBed;
 import dev.lambdacntr.agent.it.TestBedExtension;
@@ -48,6 +49,8 @@ class NodeAgentIT {
     targetPid =
         bed.containerd.run(
             CONTAINER, TargetImages.BUSYBOX + ":" + TargetImages.TAG, List.of("--cgroup", CGROUP));
+    // where the target's user (1000) can leave a mark: the image's /tmp is root's
+    Commands.check("chmod", "1777", "/proc/" + targetPid + "/root/tmp");
     certs = TestCertificates.create(Files.createTempDirectory("node-agent-it-certs"));
     agentLog = certs.dir().resolve("node-agent.log");
     agent =
@@ -237,8 +240,9 @@ class NodeAgentIT {
 
   @Test
   void clientsWithoutACertificateOfTheClientCaStartNothing() throws IOException {
-    Path marker = Path.of("/proc", Integer.toString(targetPid), "root", "refused-session-ran");
-    String command = "touch /var/lib/cntr/refused-session-ran";
+    Path marker =
+        Path.of("/proc", Integer.toString(targetPid), "root", "tmp", "refused-session-ran");
+    String command = "touch /var/lib/cntr/tmp/refused-session-ran";
     String logBefore = log();
     List<SessionClient> refused =
         List.of(
@@ -263,7 +267,9 @@ class NodeAgentIT {
     assertThat(log().substring(logBefore.length())).doesNotContain("session");
     // and the one with the right certificate does run it, so the test can fail
     try (SessionClient gateway = gateway()) {
-      gateway.open(query(POD_UID, false, "sh", "-c", command)).awaitEnd();
+      SessionClient.Outcome outcome =
+          gateway.open(query(POD_UID, false, "sh", "-c", command)).awaitEnd();
+      assertThat(exitCode(outcome.status())).as(outcome.stderr()).contains("0");
       assertThat(marker).exists();
       Files.delete(marker);
     }
