@@ -83,7 +83,12 @@ class NodeAgentIT {
     }
     if (bed != null) {
       bed.containerd.remove(CONTAINER);
-      for (Path root : List.of(Path.of("/sys/fs/cgroup"))) {
+      // the container's parents, in v2 or in each v1 hierarchy (runc removed the container's own)
+      List<Path> roots = new ArrayList<>(List.of(Path.of("/sys/fs/cgroup")));
+      try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+        hierarchies.filter(Files::isDirectory).forEach(roots::add);
+      }
+      for (Path root : roots) {
         Path dir = root.resolve(CGROUP.substring(1)).getParent();
         while (dir != null && dir.startsWith(root.resolve(PODS))) {
           Files.deleteIfExists(dir);
@@ -135,8 +140,13 @@ class NodeAgentIT {
   }
 
   private static String query(String pod, boolean tty, String... command) {
+    return fsQuery(pod, tty, "auto", command);
+  }
+
+  private static String fsQuery(String pod, boolean tty, String fs, String... command) {
     StringBuilder q =
-        new StringBuilder("containerId=" + CONTAINER + "&podUid=" + pod + "&tty=" + tty);
+        new StringBuilder(
+            "containerId=" + CONTAINER + "&podUid=" + pod + "&tty=" + tty + "&fs=" + fs);
     for (String arg : command) {
       q.append("&command=")
           .append(java.net.URLEncoder.encode(arg, java.nio.charset.StandardCharsets.UTF_8));
@@ -273,5 +283,112 @@ class NodeAgentIT {
       assertThat(marker).exists();
       Files.delete(marker);
     }
+  }
+
+  @Test
+  void theFuseBackendIsServedByTheResidentJvm() {
+    try (SessionClient gateway = gateway()) {
+      SessionClient.Outcome outcome =
+          gateway
+              .open(
+                  fsQuery(
+                      POD_UID,
+                      false,
+                      "fuse",
+                      "sh",
+                      "-c",
+                      "awk '$5 == \"/\"' /proc/self/mountinfo | grep -q fuse && echo tools-over-fuse;"
+                          + " cat /proc/1/cmdline"))
+              .awaitEnd();
+      assertThat(exitCode(outcome.status())).as(outcome.stderr()).contains("0");
+      assertThat(outcome.stdout()).startsWith("tools-over-fuse\n/bin/sleep");
+    }
+  }
+
+  @Test
+  void aSessionEndsWithEveryProcessWhenItsClientGoes() throws Exception {
+    Path procs =
+        java.util.stream.Stream.of("/sys/fs/cgroup", "/sys/fs/cgroup/pids")
+            .map(root -> Path.of(root + CGROUP, "cgroup.procs"))
+            .filter(Files::exists)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no cgroup.procs of " + CGROUP));
+    try (SessionClient gateway = gateway()) {
+      SessionClient.Session session =
+          gateway.open(query(POD_UID, false, "sh", "-c", "echo started; sleep 300"));
+      awaitTrue(() -> session.stdoutSoFar().contains("started"), "the session to start");
+      assertThat(Files.readAllLines(procs))
+          .as("the target's cgroup with the session")
+          .hasSizeGreaterThan(1);
+      SessionClient.await(session.socket.close());
+      awaitTrue(
+          () -> Files.readAllLines(procs).size() == 1,
+          "only the target's own process in its cgroup");
+      awaitTrue(() -> log().contains("its client gone"), "the node agent to log the client's end");
+    }
+  }
+
+  /**
+   * What an open session costs: the resident JVM's growth (threads, buffers) and the helper's
+   * processes (helper, keeper, guard: static C). Printed for the record; the JVM's growth is
+   * bounded so that a per-session JVM-sized cost fails.
+   */
+  @Test
+  void anOpenSessionCostsNoJvm() throws Exception {
+    long pid = agent.pid();
+    try (SessionClient gateway = gateway()) {
+      gateway.open(query(POD_UID, false, "true")).awaitEnd(); // warm: classes, JIT
+      long idle = rssKib(pid);
+      SessionClient.Session session =
+          gateway.open(query(POD_UID, false, "sh", "-c", "echo started; sleep 300"));
+      awaitTrue(() -> session.stdoutSoFar().contains("started"), "the session to start");
+      long open = rssKib(pid);
+      long helpers = 0;
+      List<Long> tree = descendants(pid);
+      for (long child : tree) {
+        if (Files.readString(Path.of("/proc/" + child + "/comm"))
+            .strip()
+            .equals("lambda-cntr-exe")) {
+          helpers += rssKib(child);
+        }
+      }
+      System.out.printf(
+          "node agent: idle %d KiB RSS; with one open session %d KiB (+%d KiB); the session's"
+              + " helper processes %d KiB RSS%n",
+          idle, open, open - idle, helpers);
+      SessionClient.await(session.socket.close());
+      assertThat(open - idle).as("the JVM's growth for one session, KiB").isLessThan(16 * 1024);
+      assertThat(helpers).as("the helpers' RSS, KiB").isPositive();
+    }
+  }
+
+  private static long rssKib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new AssertionError("no VmRSS for " + pid);
+  }
+
+  private static List<Long> descendants(long pid) {
+    List<Long> all = new ArrayList<>();
+    ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> all.add(d.pid())));
+    return all;
+  }
+
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void awaitTrue(Condition condition, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.holds()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("waited 15 s for " + what + "; node agent log:\n" + log());
   }
 }
