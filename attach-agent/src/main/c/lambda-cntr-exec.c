@@ -4,7 +4,8 @@
  * The Java agent decides everything (which namespaces, cgroups, ids, capabilities, label, working
  * directory, program, environment) and then replaces itself with this program (mount backend) or
  * spawns it (FUSE backend) from the thread that already lives in the target's mount, uts, ipc, net
- * and cgroup namespaces with the CNTR view as its root. This program only carries the decisions
+ * and cgroup namespaces with the CNTR view as its root (the resident node agent always spawns it, with
+ * its own pipes or terminal as 0-2). This program only carries the decisions
  * out, in this order:
  *
  *   helper (the agent's PID namespace; relays the terminal, watches the client)

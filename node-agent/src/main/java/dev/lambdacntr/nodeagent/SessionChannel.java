@@ -2,7 +2,6 @@ package dev.lambdacntr.nodeagent;
 
 import dev.lambdacntr.agent.Attach;
 import dev.lambdacntr.agent.sys.Fd;
-import dev.lambdacntr.agent.sys.Sys;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.protocol.StdinFrames;
@@ -153,10 +152,25 @@ final class SessionChannel {
     }
   }
 
-  /** The helper runs (on the entering thread): from now on it can be told things. */
+  /**
+   * The helper runs (called on the entering thread, before it waits for the helper, so this must
+   * not throw): from now on it can be told things.
+   */
   private void started(int pid) {
     synchronized (helperLock) {
-      Fd pidfd = Sys.pidfdOpen(pid, ExitCode.AGENT_INTERNAL, "watch the session helper " + pid);
+      int fd = Libc.pidfdOpen(pid, 0);
+      if (fd < 0) {
+        NodeAgentMain.log(
+            "session "
+                + number
+                + ": cannot open a pidfd of its helper "
+                + pid
+                + ": "
+                + Errno.name(-fd)
+                + " (window sizes and the client's end do not reach it)");
+        return;
+      }
+      Fd pidfd = new Fd(fd);
       helper = Optional.of(pidfd);
       if (clientGone) {
         Libc.pidfdSendSignal(pidfd.value(), SIGHUP);
