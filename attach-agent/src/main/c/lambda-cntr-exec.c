@@ -4,7 +4,8 @@
  * The Java agent decides everything (which namespaces, cgroups, ids, capabilities, label, working
  * directory, program, environment) and then replaces itself with this program (mount backend) or
  * spawns it (FUSE backend) from the thread that already lives in the target's mount, uts, ipc, net
- * and cgroup namespaces with the CNTR view as its root. This program only carries the decisions
+ * and cgroup namespaces with the CNTR view as its root (the resident node agent always spawns it, with
+ * its own pipes or terminal as 0-2). This program only carries the decisions
  * out, in this order:
  *
  *   helper (the agent's PID namespace; relays the terminal, watches the client)
@@ -941,6 +942,19 @@ int main(int argc, char **argv) {
   reset_signals();
   struct spec s;
   parse_args(&s, argc, argv);
+  /* A resident agent spawns helpers for many sessions at once: whatever else it had open without
+     close-on-exec (another session's namespaces or cgroups, its sockets) is closed here, so that no
+     helper keeps another session's descriptors (or a client's connection) alive. */
+  {
+    int keep[MAX_CGROUPS + 4];
+    int n = 0;
+    keep[n++] = s.pidns_fd;
+    keep[n++] = s.timens_fd;
+    keep[n++] = s.userns_fd;
+    keep[n++] = s.marker_dir_fd;
+    for (int i = 0; i < s.ncgroups; i++) keep[n++] = s.cgroups[i].fd;
+    keep_only(keep, n);
+  }
   /* spawned with the agent's libexec directory as its working directory: leave it at once */
   if (chdir("/")) die(ST_INTERNAL, errno, "change to the session's root");
   if (s.end_with_parent) prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0);

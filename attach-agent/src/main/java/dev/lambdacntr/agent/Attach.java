@@ -4,6 +4,7 @@ import dev.lambdacntr.agent.session.SessionHelper;
 import dev.lambdacntr.agent.session.SessionMarker;
 import dev.lambdacntr.agent.session.SessionPlan;
 import dev.lambdacntr.agent.session.SessionSpec;
+import dev.lambdacntr.agent.session.SessionStdio;
 import dev.lambdacntr.agent.sys.Fd;
 import dev.lambdacntr.agent.sys.Sys;
 import dev.lambdacntr.agent.target.Capabilities;
@@ -38,15 +39,33 @@ import java.util.Optional;
  * view, hand over to the session. Every failure ends here with an agent exit code and a message; no
  * step before the final exec ever runs a user's program, so a failure never leaves the user in the
  * agent's privileged context.
+ *
+ * <p>A resident agent (the node agent) runs it in its own JVM, one call per session and many at
+ * once, with {@link SessionStdio}: then nothing here touches the process as a whole. What changes
+ * (root, working directory, mount, uts, ipc, net and cgroup namespaces) changes on the session's
+ * own entering thread only, which ends with the session; the helper is spawned from that thread,
+ * never exec'd over the JVM, with the given descriptors as its streams, and ends when that thread
+ * does ({@code --end-with-parent}); there is no session marker (all would name the one JVM's PID).
  */
-final class Attach {
+public final class Attach {
   private final Path home;
 
-  Attach(Path home) {
+  public Attach(Path home) {
     this.home = home;
   }
 
   int run(AgentInvocation invocation) {
+    return run(invocation, Optional.empty());
+  }
+
+  /**
+   * Runs one session and returns its exit status: the program's, or with the mount backend and no
+   * {@code stdio} never (the JVM becomes the helper).
+   *
+   * @param stdio the session's streams in a resident agent; empty in a launched one, whose own
+   *     streams the session takes over
+   */
+  public int run(AgentInvocation invocation, Optional<SessionStdio> stdio) {
     Path toolsRoot = Path.of(invocation.toolsRoot().orElse("/"));
     ToolsRoot tools = Backends.choose(invocation.fs(), toolsRoot);
     Trace.step("backend " + tools.name());
@@ -61,8 +80,9 @@ final class Attach {
           TargetSnapshot.read(target, namespaces.get(Namespace.USER).isPresent());
       Trace.step("read the target's state");
       ensureTargetRootMountPoint(toolsRoot);
-      marker = SessionMarker.create(Libc.getpid());
-      SessionPlan plan = plan(target, snapshot, namespaces, invocation, forHelper, marker, tools);
+      marker = stdio.isEmpty() ? SessionMarker.create(Libc.getpid()) : Optional.empty();
+      SessionPlan plan =
+          plan(target, snapshot, namespaces, invocation, forHelper, marker, tools, stdio);
       Fd toolsMount = tools.detachedMount();
       Trace.step("tools root ready");
       openClassPath();
@@ -77,7 +97,8 @@ final class Attach {
               invocation.command(),
               invocation.tmpSize(),
               tools,
-              helper));
+              helper,
+              stdio));
     } finally {
       // with the mount backend the JVM never gets here: the helper removes the marker at the end
       marker.ifPresent(SessionMarker::close);
@@ -112,7 +133,8 @@ final class Attach {
       List<String> command,
       String tmpSize,
       ToolsRoot tools,
-      SessionHelper helper) {
+      SessionHelper helper,
+      Optional<SessionStdio> stdio) {
     ViewBuilder.enter(
         namespaces.get(Namespace.MOUNT).orElseThrow(), toolsMount, target.description(), tmpSize);
     Trace.step("view built");
@@ -129,8 +151,8 @@ final class Attach {
     SessionSpec session = plan.complete(command, Attach::executable);
     Trace.step("namespaces entered; starting " + session.program());
     Trace.flush();
-    if (tools.servedByAgent()) {
-      return helper.spawnAndWait(session);
+    if (tools.servedByAgent() || stdio.isPresent()) {
+      return helper.spawnAndWait(session, stdio);
     }
     throw helper.replaceJvm(session);
   }
@@ -149,7 +171,15 @@ final class Attach {
       TargetSnapshot snapshot = TargetSnapshot.read(target, false);
       List<Fd> forHelper = new ArrayList<>();
       SessionPlan plan =
-          plan(target, snapshot, namespaces, invocation, forHelper, Optional.empty(), tools);
+          plan(
+              target,
+              snapshot,
+              namespaces,
+              invocation,
+              forHelper,
+              Optional.empty(),
+              tools,
+              Optional.empty());
       plan.complete(List.of(), Attach::executable).helperArguments();
       forHelper.forEach(Fd::close);
       try {
@@ -209,7 +239,9 @@ final class Attach {
       AgentInvocation invocation,
       List<Fd> forHelper,
       Optional<SessionMarker> marker,
-      ToolsRoot tools) {
+      ToolsRoot tools,
+      Optional<SessionStdio> stdio) {
+    boolean resident = stdio.isPresent();
     Optional<String> seccomp =
         invocation.noSeccomp()
             ? Optional.empty()
@@ -231,15 +263,17 @@ final class Attach {
         inheritable(namespaces, Namespace.USER, forHelper),
         cgroups,
         snapshot,
-        invocation.tty() || Libc.isatty(0),
+        // a resident agent's own stdin is nobody's terminal
+        invocation.tty() || (!resident && Libc.isatty(0)),
         invocation.framedStdin(),
         invocation.keepEnv(),
         seccomp,
         Capabilities.kernelLastCap(),
         marker.map(SessionMarker::forHelper),
-        tools.servedByAgent(),
+        tools.servedByAgent() || resident,
         Optional.ofNullable(System.getenv("SHELL")),
-        Optional.ofNullable(System.getenv("TERM")));
+        // a resident agent's own TERM is not the client's: the session's default (xterm) holds
+        resident ? Optional.empty() : Optional.ofNullable(System.getenv("TERM")));
   }
 
   private static Optional<Integer> inheritable(
@@ -270,11 +304,13 @@ final class Attach {
       List<String> command,
       String tmpSize,
       ToolsRoot tools,
-      SessionHelper helper)
+      SessionHelper helper,
+      Optional<SessionStdio> stdio)
       implements EnteringStep {
     @Override
     public int run() {
-      return enterAndStart(target, namespaces, toolsMount, plan, command, tmpSize, tools, helper);
+      return enterAndStart(
+          target, namespaces, toolsMount, plan, command, tmpSize, tools, helper, stdio);
     }
   }
 

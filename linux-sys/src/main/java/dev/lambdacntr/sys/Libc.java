@@ -83,6 +83,7 @@ public final class Libc {
   static final long SYS_UNSHARE = 272;
   static final long SYS_UTIMENSAT = 280;
   static final long SYS_FALLOCATE = 285;
+  static final long SYS_PIPE2 = 293;
   static final long SYS_SYNCFS = 306;
   static final long SYS_SETNS = 308;
   static final long SYS_RENAMEAT2 = 316;
@@ -128,6 +129,11 @@ public final class Libc {
 
   public static int close(int fd) {
     return (int) syscall(SYS_CLOSE, fd, 0, 0);
+  }
+
+  /** pipe2(2) into an 8-byte cell of two ints: the read end, then the write end. */
+  public static int pipe2(MemorySegment fds, int flags) {
+    return (int) syscall(SYS_PIPE2, a(fds), flags, 0);
   }
 
   /** A duplicate of {@code fd}, without close-on-exec. */

@@ -11,7 +11,7 @@ import java.lang.invoke.MethodHandle;
  * glibc's posix_spawn with file actions: the one way in this package to start a child, which no
  * single system call does. Each function returns 0 or an errno (not a negated one: posix_spawn
  * reports errors by its result, as POSIX has it). Bound when first used: only the agent's fuse
- * backend starts a child.
+ * backend and the resident node agent start children.
  */
 public final class Spawn {
   private Spawn() {}
@@ -31,6 +31,10 @@ public final class Spawn {
       Downcall.bind(
           "posix_spawn_file_actions_addfchdir_np",
           FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle ACTIONS_ADD_DUP2 =
+      Downcall.bind(
+          "posix_spawn_file_actions_adddup2",
+          FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
   /**
    * posix_spawn(pid, path, actions, NULL, argv, envp): {@code pid} is a 4-byte cell, {@code argv}
@@ -69,6 +73,18 @@ public final class Spawn {
   public static int fileActionsAddFchdir(MemorySegment actions, int dirfd) {
     try {
       return (int) ACTIONS_ADD_FCHDIR.invokeExact(actions, dirfd);
+    } catch (Throwable t) {
+      throw Downcall.unchecked(t);
+    }
+  }
+
+  /**
+   * Makes the child duplicate {@code fd} onto {@code target} before it executes; the duplicate is
+   * not closed on exec, whatever {@code fd}'s flag (also when the two are equal: glibc 2.29).
+   */
+  public static int fileActionsAddDup2(MemorySegment actions, int fd, int target) {
+    try {
+      return (int) ACTIONS_ADD_DUP2.invokeExact(actions, fd, target);
     } catch (Throwable t) {
       throw Downcall.unchecked(t);
     }

@@ -16,6 +16,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Starts {@code libexec/lambda-cntr-exec}, the native helper that takes the steps a JVM cannot
@@ -73,8 +74,11 @@ public final class SessionHelper implements AutoCloseable {
     }
   }
 
-  /** Starts the helper as a child and waits for it; returns its exit status. */
-  public int spawnAndWait(SessionSpec spec) {
+  /**
+   * Starts the helper as a child and waits for it; returns its exit status. With {@code stdio} the
+   * helper's standard streams are those descriptors, else the agent's own.
+   */
+  public int spawnAndWait(SessionSpec spec, Optional<SessionStdio> stdio) {
     int pid;
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment pidCell = arena.allocate(JAVA_INT);
@@ -86,6 +90,14 @@ public final class SessionHelper implements AutoCloseable {
         check(
             Spawn.fileActionsAddFchdir(actions, directory.value()),
             "prepare the session helper's start");
+        if (stdio.isPresent()) {
+          int[] streams = {stdio.get().stdin(), stdio.get().stdout(), stdio.get().stderr()};
+          for (int target = 0; target < streams.length; target++) {
+            check(
+                Spawn.fileActionsAddDup2(actions, streams[target], target),
+                "prepare the session helper's standard streams");
+          }
+        }
         check(
             Spawn.spawn(pidCell, Libc.cstr(arena, NAME), actions, argv, envp),
             "start the session helper");
@@ -94,6 +106,7 @@ public final class SessionHelper implements AutoCloseable {
       }
       pid = pidCell.toArray(JAVA_INT)[0];
     }
+    stdio.ifPresent(s -> s.started().accept(pid));
     int status;
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment statusCell = arena.allocate(JAVA_INT);
