@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The session's preparation against fabric8's mock API server (our logic, not the cluster's). */
-class SessionPreparationTest {
+public class SessionPreparationTest {
 
   static final KubernetesSerialization JSON = new KubernetesSerialization();
   static final Instant NOW = Instant.parse("2026-12-05T21:00:00Z");
@@ -40,15 +40,15 @@ class SessionPreparationTest {
   static final UserInfo DEV_A =
       new UserInfo("dev-a", List.of("team-a", "system:authenticated"), Map.of());
 
-  KubernetesMockServer server;
-  KubernetesClient client;
+  public KubernetesMockServer server;
+  public KubernetesClient client;
 
   /** What the fake RBAC allows: "user verb resource/sub group namespace". */
-  final Set<String> allowed = ConcurrentHashMap.newKeySet();
+  public final Set<String> allowed = ConcurrentHashMap.newKeySet();
 
   final List<SubjectAccessReview> reviews = new CopyOnWriteArrayList<>();
-  final List<Event> events = new CopyOnWriteArrayList<>();
-  SessionPreparation preparation;
+  public final List<Event> events = new CopyOnWriteArrayList<>();
+  public SessionPreparation preparation;
 
   /** The policy ConfigMap; without data it is the defaults. */
   volatile ConfigMap policy =
@@ -56,6 +56,11 @@ class SessionPreparationTest {
 
   @BeforeEach
   void start() {
+    start("10.0.0.7");
+  }
+
+  /** The mock API with a node agent at {@code agentIp}. */
+  public void start(String agentIp) {
     server = new KubernetesMockServer(false);
     server.init();
     client = server.createClient();
@@ -109,7 +114,7 @@ class SessionPreparationTest {
         .expect()
         .get()
         .withPath("/api/v1/namespaces/lambda-cntr/pods?fieldSelector=spec.nodeName%3Dnode-1")
-        .andReturn(200, new PodListBuilder().withItems(agentPod(IMAGE)).build())
+        .andReturn(200, new PodListBuilder().withItems(agentPod(IMAGE, agentIp)).build())
         .always();
     preparation =
         new SessionPreparation(
@@ -121,18 +126,18 @@ class SessionPreparationTest {
   }
 
   @AfterEach
-  void stop() {
+  public void stop() {
     client.close();
     server.destroy();
   }
 
-  void allowDevA() {
+  public void allowDevA() {
     allowed.add("dev-a create pods/exec  team-a");
     allowed.add("dev-a create pods/execute cntr.lambda-cntr.dev team-a");
     allowed.add("dev-a create pods/attach cntr.lambda-cntr.dev team-a");
   }
 
-  void pod(Pod pod) {
+  public void pod(Pod pod) {
     server
         .expect()
         .get()
@@ -322,7 +327,7 @@ class SessionPreparationTest {
         .isEqualTo(code);
   }
 
-  static Pod runningPod(String name) {
+  public static Pod runningPod(String name) {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
@@ -350,7 +355,12 @@ class SessionPreparationTest {
         .build();
   }
 
-  static Pod agentPod(String image) {
+  public static Pod agentPod(String image) {
+    return agentPod(image, "10.0.0.7");
+  }
+
+  /** A ready node agent pod on node-1 at {@code ip}. */
+  public static Pod agentPod(String image, String ip) {
     return new PodBuilder()
         .withNewMetadata()
         .withName("lambda-cntr-node-agent-x1")
@@ -373,7 +383,7 @@ class SessionPreparationTest {
         .endSpec()
         .withNewStatus()
         .withPhase("Running")
-        .withPodIP("10.0.0.7")
+        .withPodIP(ip)
         .addNewCondition()
         .withType("Ready")
         .withStatus("True")
