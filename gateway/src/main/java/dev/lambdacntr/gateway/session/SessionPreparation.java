@@ -1,0 +1,111 @@
+package dev.lambdacntr.gateway.session;
+
+import dev.lambdacntr.cli.kube.Target;
+import dev.lambdacntr.cli.kube.TargetResolver;
+import dev.lambdacntr.gateway.ApiGroup;
+import dev.lambdacntr.gateway.KubeCalls;
+import dev.lambdacntr.gateway.authn.UserInfo;
+import dev.lambdacntr.gateway.authz.SessionAuthorizer;
+import dev.lambdacntr.gateway.policy.PolicySource;
+import dev.lambdacntr.gateway.policy.SessionPolicy;
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * Everything before a session's bytes flow, in this order: authorise (nothing about the pod is read
+ * for a user who may not exec into it), apply the policy, resolve the target as the CLI does (same
+ * refusals, same exit codes), find the node agent, record the Event (no event, no session).
+ * Blocking; runs off the event loop.
+ */
+public final class SessionPreparation {
+
+  private final KubernetesClient client;
+  private final SessionAuthorizer authorizer;
+  private final PolicySource policies;
+  private final NodeAgents agents;
+  private final Supplier<Instant> clock;
+
+  public SessionPreparation(
+      KubernetesClient client,
+      SessionAuthorizer authorizer,
+      PolicySource policies,
+      NodeAgents agents,
+      Supplier<Instant> clock) {
+    this.client = client;
+    this.authorizer = authorizer;
+    this.policies = policies;
+    this.agents = agents;
+    this.clock = clock;
+  }
+
+  /** Prepares the session or refuses it with a {@link CntrException}. */
+  public PreparedSession prepare(UserInfo user, SessionQuery query) {
+    authorizer.authorize(user, query.subresource(), query.namespace(), query.pod());
+
+    SessionPolicy policy = policies.current();
+    if (query.subresource().equals(ApiGroup.PORTFORWARD)) {
+      policy.checkPortForward();
+      throw new CntrException(
+          ExitCode.USAGE, "the gateway does not serve pods/portforward yet; use direct mode");
+    }
+    String image = policy.image(query.image());
+    policy.checkFilesystem(query.fs());
+
+    Pod pod =
+        KubeCalls.call(
+            "get pod " + query.namespace() + "/" + query.pod(),
+            () -> client.pods().inNamespace(query.namespace()).withName(query.pod()).get());
+    if (pod == null) {
+      throw new CntrException(
+          ExitCode.POD_NOT_FOUND, "pod " + query.namespace() + "/" + query.pod() + " not found");
+    }
+    Target target = TargetResolver.select(pod, query.container());
+
+    Pod agent = agents.onNode(target.node());
+    String agentRef = agent.getMetadata().getNamespace() + "/" + agent.getMetadata().getName();
+    requireImage(agent, agentRef, image, target.node());
+
+    Event event =
+        GatewayAuditEvent.build(target, user, image, agentRef, query.command(), clock.get());
+    KubeCalls.call(
+        "record the session's Event on pod " + target.namespace() + "/" + target.pod(),
+        () -> client.v1().events().inNamespace(target.namespace()).resource(event).create());
+
+    return new PreparedSession(
+        user,
+        query,
+        target,
+        image,
+        agentRef,
+        agent.getStatus().getPodIP(),
+        AgentSessionUri.of(
+            target.containerId(), target.podUid(), query.tty(), query.fs(), query.command()),
+        policy.maxSession());
+  }
+
+  /** The node agent's tools are its image's: a session may not claim another image. */
+  static void requireImage(Pod agent, String agentRef, String image, String node) {
+    boolean runs =
+        agent.getSpec().getContainers().stream().map(Container::getImage).anyMatch(image::equals);
+    if (!runs) {
+      throw new CntrException(
+          ExitCode.USAGE,
+          "image "
+              + image
+              + " is not served on node "
+              + node
+              + ": its node agent "
+              + agentRef
+              + " runs "
+              + String.join(
+                  ", ",
+                  agent.getSpec().getContainers().stream().map(Container::getImage).toList()));
+    }
+  }
+}

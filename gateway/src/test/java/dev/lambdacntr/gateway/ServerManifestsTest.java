@@ -1,0 +1,250 @@
+package dev.lambdacntr.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.lambdacntr.gateway.http.Discovery;
+import dev.lambdacntr.gateway.policy.SessionPolicy;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** manifests/server/ agrees with what the gateway does and grants it no more than it needs. */
+class ServerManifestsTest {
+
+  static final Path DIR = Path.of("..", "manifests", "server");
+  static final KubernetesSerialization YAML = new KubernetesSerialization();
+  static final String NS = "lambda-cntr";
+  static final String SA = "lambda-cntr-gateway";
+  static final List<HasMetadata> OBJECTS = new ArrayList<>();
+
+  @BeforeAll
+  static void load() throws IOException {
+    try (Stream<Path> files = Files.list(DIR)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        Object parsed = YAML.unmarshal(Files.readString(file));
+        if (parsed instanceof List<?> list) {
+          list.forEach(o -> OBJECTS.add((HasMetadata) o));
+        } else {
+          OBJECTS.add((HasMetadata) parsed);
+        }
+      }
+    }
+  }
+
+  static <T extends HasMetadata> List<T> all(Class<T> type) {
+    return OBJECTS.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  static <T extends HasMetadata> T one(Class<T> type, String name) {
+    return all(type).stream()
+        .filter(o -> o.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
+  }
+
+  @Test
+  void theNamespaceAdmitsTheNodeAgents() {
+    Namespace ns = one(Namespace.class, NS);
+    assertThat(ns.getMetadata().getLabels())
+        .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
+  }
+
+  @Test
+  void theGatewayRunsUnprivilegedInTwoReplicasWithinItsMemoryGoal() {
+    Deployment d = one(Deployment.class, "lambda-cntr-gateway");
+    assertThat(d.getMetadata().getNamespace()).isEqualTo(NS);
+    assertThat(d.getSpec().getReplicas()).isEqualTo(2);
+    PodSpec pod = d.getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo(SA);
+    assertThat(pod.getHostPID()).isNotEqualTo(Boolean.TRUE);
+    assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+    assertThat(pod.getHostIPC()).isNotEqualTo(Boolean.TRUE);
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getHostPath()).isNull());
+    assertThat(pod.getContainers()).hasSize(1);
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getCommand()).containsExactly("/opt/lambda-cntr/bin/lambda-cntr-gateway");
+    assertThat(c.getSecurityContext().getPrivileged()).isFalse();
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")))
+        .isLessThanOrEqualTo(Quantity.getAmountInBytes(new Quantity("128Mi")));
+  }
+
+  @Test
+  void theGatewayFindsItsFilesAndPortWhereItsDefaultsSay() {
+    GatewayConfig defaults = GatewayConfig.parse(List.of(), name -> null);
+    Container c =
+        one(Deployment.class, "lambda-cntr-gateway")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(c.getPorts().get(0).getContainerPort()).isEqualTo(defaults.port());
+    List<String> mounts = c.getVolumeMounts().stream().map(VolumeMount::getMountPath).toList();
+    Stream.of(
+            defaults.servingCert(),
+            defaults.servingKey(),
+            defaults.agentClientCert(),
+            defaults.agentClientKey(),
+            defaults.agentCa())
+        .forEach(file -> assertThat(mounts).contains(file.getParent().toString()));
+    assertThat(c.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("LAMBDA_CNTR_GATEWAY_NAMESPACE");
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                  .isEqualTo("metadata.namespace");
+            });
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+  }
+
+  @Test
+  void theServiceReachesTheGatewaysPods() {
+    Service s = one(Service.class, "lambda-cntr-gateway");
+    Deployment d = one(Deployment.class, "lambda-cntr-gateway");
+    assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(s.getSpec().getSelector());
+    assertThat(s.getSpec().getPorts().get(0).getPort()).isEqualTo(443);
+  }
+
+  @Test
+  void theApiServiceSendsOurGroupToTheService() {
+    HasMetadata api =
+        OBJECTS.stream().filter(o -> o.getKind().equals("APIService")).findFirst().orElseThrow();
+    Map<String, Object> spec = YAML.convertValue(api, GenericKubernetesResource.class).get("spec");
+    assertThat(api.getMetadata().getName()).isEqualTo(ApiGroup.VERSION + "." + ApiGroup.GROUP);
+    assertThat(spec)
+        .containsEntry("group", ApiGroup.GROUP)
+        .containsEntry("version", ApiGroup.VERSION)
+        .containsEntry("caBundle", "CA_BUNDLE_PLACEHOLDER")
+        .containsEntry(
+            "service", Map.of("name", "lambda-cntr-gateway", "namespace", NS, "port", 443));
+    assertThat(spec).doesNotContainKey("insecureSkipTLSVerify");
+  }
+
+  @Test
+  void theGatewaysClusterRoleIsReviewsPodReadsAndEventsOnly() {
+    ClusterRole role = one(ClusterRole.class, "lambda-cntr-gateway");
+    assertThat(role.getRules())
+        .extracting(PolicyRule::getApiGroups, PolicyRule::getResources, PolicyRule::getVerbs)
+        .containsExactly(
+            tuple(
+                List.of("authorization.k8s.io"),
+                List.of("subjectaccessreviews"),
+                List.of("create")),
+            tuple(List.of(""), List.of("pods"), List.of("get")),
+            tuple(List.of(""), List.of("events"), List.of("create")));
+    assertBoundToTheGateway(one(ClusterRoleBinding.class, "lambda-cntr-gateway").getSubjects());
+  }
+
+  @Test
+  void inItsNamespaceTheGatewayReadsItsPolicyAndListsPods() {
+    Role role = one(Role.class, "lambda-cntr-gateway");
+    assertThat(role.getMetadata().getNamespace()).isEqualTo(NS);
+    assertThat(role.getRules())
+        .extracting(PolicyRule::getResources, PolicyRule::getResourceNames, PolicyRule::getVerbs)
+        .containsExactly(
+            tuple(List.of("configmaps"), List.of(SessionPolicy.NAME), List.of("get")),
+            tuple(List.of("pods"), List.of(), List.of("list")));
+    assertBoundToTheGateway(one(RoleBinding.class, "lambda-cntr-gateway").getSubjects());
+  }
+
+  @Test
+  void theGatewayIsAnAuthDelegatorAndReadsTheFrontProxysConfiguration() {
+    ClusterRoleBinding delegator =
+        one(ClusterRoleBinding.class, "lambda-cntr-gateway:system:auth-delegator");
+    assertThat(delegator.getRoleRef().getName()).isEqualTo("system:auth-delegator");
+    assertBoundToTheGateway(delegator.getSubjects());
+    RoleBinding reader =
+        one(RoleBinding.class, "lambda-cntr-gateway:extension-apiserver-authentication-reader");
+    assertThat(reader.getMetadata().getNamespace()).isEqualTo("kube-system");
+    assertThat(reader.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(reader.getRoleRef().getName())
+        .isEqualTo("extension-apiserver-authentication-reader");
+    assertBoundToTheGateway(reader.getSubjects());
+  }
+
+  @Test
+  void noRoleGrantsWildcardsSecretsExecOrWrites() {
+    Stream.concat(
+            all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
+            all(Role.class).stream().flatMap(r -> r.getRules().stream()))
+        .forEach(
+            rule -> {
+              assertThat(rule.getVerbs())
+                  .doesNotContain(
+                      "*", "delete", "patch", "update", "escalate", "bind", "impersonate");
+              assertThat(rule.getResources())
+                  .doesNotContain("*", "secrets", "pods/exec", "nodes/proxy");
+              assertThat(rule.getApiGroups()).doesNotContain("*");
+            });
+  }
+
+  @Test
+  void theDebuggerRoleIsExactlyOurSubresources() {
+    ClusterRole role = one(ClusterRole.class, "lambda-cntr-debugger");
+    assertThat(role.getRules()).hasSize(1);
+    PolicyRule rule = role.getRules().get(0);
+    assertThat(rule.getApiGroups()).containsExactly(ApiGroup.GROUP);
+    assertThat(rule.getResources())
+        .containsExactlyElementsOf(ApiGroup.SUBRESOURCES.stream().map(s -> "pods/" + s).toList());
+    assertThat(rule.getVerbs()).containsExactly("create", "get");
+    assertThat(Discovery.at(ApiGroup.PREFIX).orElseThrow()).contains("\"pods/execute\"");
+  }
+
+  @Test
+  void thePolicyConfigMapParsesAndAllowsItsDefault() {
+    ConfigMap cm = one(ConfigMap.class, SessionPolicy.NAME);
+    SessionPolicy policy = SessionPolicy.fromConfigMap(NS, cm);
+    assertThat(policy.image(java.util.Optional.empty())).isEqualTo(policy.defaultImage());
+    assertThat(
+            one(Deployment.class, "lambda-cntr-gateway")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo(policy.defaultImage());
+  }
+
+  @Test
+  void theServiceAccountIsInTheNamespace() {
+    assertThat(one(ServiceAccount.class, SA).getMetadata().getNamespace()).isEqualTo(NS);
+  }
+
+  static void assertBoundToTheGateway(List<Subject> subjects) {
+    assertThat(subjects)
+        .extracting(Subject::getKind, Subject::getName, Subject::getNamespace)
+        .containsExactly(tuple("ServiceAccount", SA, NS));
+  }
+}
