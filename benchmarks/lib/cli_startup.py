@@ -10,7 +10,10 @@ Cases, interleaved round by round (the order rotating), after one untimed round:
     kubeconfig for a dummy HTTPS listener on 127.0.0.1 in this process (a self-signed certificate,
     a bearer token). The time is taken when the listener has read the request's header, after the
     TCP connection and the TLS handshake; the client is killed then (the listener answers
-    nothing). kubectl's first request is its discovery (`GET /api`), the CLI's its pod read.
+    nothing). kubectl's first request is its discovery (`GET /api`), the CLI's its pod read;
+  - the JVM's floor for that request: benchmarks/cli/JdkFirstRequest.java, the JDK's HTTP client
+    alone (trust the CA, a bearer token, GET the pod), with an AOT cache trained on it here and
+    the launcher's JVM flags: what any Java CLI pays before its first request.
 With --baseline DIST (another build's cli/target/dist) its `--version` and `execute` run in the
 same rounds: before and after in one run. Writes DIR/cli-startup.json and prints the table, and
 the same table of the runs' CPU time (user + system, from wait4; to the kill for the request
@@ -151,6 +154,21 @@ def run_to_first_request(argv, env, listener):
     return (at - start) / 1e6, line, cpu
 
 
+def jdk_first_request(work, listener):
+    """The floor case's command line: JdkFirstRequest compiled into a jar in WORK (an AOT cache
+    takes jars only), its AOT cache trained by one run that gives up on the silent listener."""
+    jdk = os.path.dirname(java())
+    source = os.path.join(REPO, "benchmarks", "cli", "JdkFirstRequest.java")
+    classes, jar = f"{work}/floor-classes", f"{work}/floor.jar"
+    subprocess.run([f"{jdk}/javac", "-d", classes, source], check=True, capture_output=True)
+    subprocess.run([f"{jdk}/jar", "cf", jar, "-C", classes, "."], check=True, capture_output=True)
+    url = f"https://127.0.0.1:{listener.port}/api/v1/namespaces/default/pods/demo"
+    argv = [java(), *JVM_FLAGS, "-cp", jar]
+    subprocess.run([*argv, f"-XX:AOTCacheOutput={work}/floor.aot", "JdkFirstRequest",
+                    listener.cert, url, "2000"], check=True, capture_output=True)  # fmt: skip
+    return [*argv, f"-XX:AOTCache={work}/floor.aot", "JdkFirstRequest", listener.cert, url, "60000"]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
@@ -174,6 +192,8 @@ def main():
                 KUBECTL, "get", "pod", "demo", f"--cache-dir={work}/kube-cache"],
             "lambda-cntr execute: to 1st API request": [
                 f"{LC_DIST}/bin/lambda-cntr", "execute", "demo", "--", "true"],
+            "JDK HttpClient alone, AOT (the JVM's floor): to 1st API request":
+                jdk_first_request(work, listener),
         }  # fmt: skip
         if args.baseline:
             exit_cases["lambda-cntr --version, baseline build"] = [
