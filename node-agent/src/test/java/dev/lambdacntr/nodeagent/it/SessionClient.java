@@ -117,8 +117,12 @@ final class SessionClient implements AutoCloseable {
             .setSubProtocols(List.of("v5.channel.k8s.io")));
   }
 
+  /**
+   * The session's handlers are set on the event loop as the upgrade completes: set later, on the
+   * test's thread, they missed what an agent that refuses at once sends before it closes.
+   */
   Session open(String query) {
-    return new Session(await(connect(query)));
+    return await(connect(query).map(Session::new));
   }
 
   static <T> T await(Future<T> future) {
