@@ -1,6 +1,7 @@
 package dev.lambdacntr.cli;
 
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.Version;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -3,7 +3,7 @@ package dev.lambdacntr.cli;
 import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
 import dev.lambdacntr.cli.kube.SessionCluster;
-import dev.lambdacntr.cli.kube.Target;
+import dev.lambdacntr.target.Target;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
