@@ -30,6 +30,8 @@ public final class LambdaCntrCommand implements Runnable {
           DebugCommand.class,
           PortForwardCommand.class,
           CleanupCommand.class,
+          InstallCommand.class,
+          UninstallCommand.class,
           ReleaseProtectionCommand.class,
           CompletionCommand.class);
 
