@@ -75,6 +75,10 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     hooked = true;
     String ref = target.namespace() + "/" + target.pod();
+    if (target.containerId().isEmpty()) {
+      // server mode: the gateway resolved the container, this CLI knows no container ID to watch
+      return;
+    }
     // a live watch only for long sessions that hold something; the rest ask at their end
     boolean live = plan.protect() || !plan.forwards().isEmpty();
     // the client library is opened off the session's path: by the watch and the protection in

@@ -44,16 +44,20 @@ public final class ServerInstaller {
   }
 
   /**
-   * Waits until the gateway's Deployment and the node agents' DaemonSet have rolled out and the
-   * APIService is Available; on timeout names each that is not, with the API server's reason.
+   * Waits until the gateway's Deployment and the node agents' DaemonSet have rolled out and, with
+   * {@code apiService}, the APIService is Available; on timeout names each that is not, with the
+   * API server's reason.
    */
-  public void awaitReady(String namespace, Duration timeout) {
+  public void awaitReady(String namespace, Duration timeout, boolean apiService) {
     Instant deadline = Instant.now().plus(timeout);
     List<String> notReady;
     while (true) {
-      notReady = ServerReadiness.notReady(namespace, read(namespace));
+      notReady = ServerReadiness.notReady(namespace, read(namespace, apiService));
       if (notReady.isEmpty()) {
-        progress.phase("server mode is ready: APIService " + ServerManifests.API_SERVICE);
+        progress.phase(
+            apiService
+                ? "server mode is ready: APIService " + ServerManifests.API_SERVICE
+                : "the gateway and the node agents are ready");
         return;
       }
       progress.detail("waiting: " + String.join("; ", notReady));
@@ -95,11 +99,13 @@ public final class ServerInstaller {
     progress.phase("namespace " + namespace + " is gone");
   }
 
-  private ServerReadiness.Observed read(String namespace) {
+  private ServerReadiness.Observed read(String namespace, boolean apiService) {
     return new ServerReadiness.Observed(
         get("apps/v1", "Deployment", namespace, ServerManifests.GATEWAY),
         get("apps/v1", "DaemonSet", namespace, ServerManifests.NODE_AGENT),
-        get("apiregistration.k8s.io/v1", "APIService", null, ServerManifests.API_SERVICE));
+        apiService
+            ? get("apiregistration.k8s.io/v1", "APIService", null, ServerManifests.API_SERVICE)
+            : null);
   }
 
   private Optional<GenericKubernetesResource> get(

@@ -9,7 +9,10 @@ import java.util.Optional;
 /** What of server mode is not ready yet, in words, from the objects as read. Pure. */
 public final class ServerReadiness {
 
-  /** The three objects install waits for, as read (empty: not found). */
+  /**
+   * The three objects install waits for, as read (empty: not found; a null APIService: not asked
+   * about).
+   */
   public record Observed(
       Optional<GenericKubernetesResource> gateway,
       Optional<GenericKubernetesResource> nodeAgents,
@@ -65,6 +68,9 @@ public final class ServerReadiness {
               }
             },
             () -> problems.add(daemonSet + " not found"));
+    if (observed.apiService() == null) {
+      return problems; // not applied yet: the workloads only
+    }
     String apiService = "APIService " + ServerManifests.API_SERVICE;
     observed
         .apiService()
