@@ -86,7 +86,7 @@ public final class ServerInstaller {
     }
     Instant deadline = Instant.now().plus(timeout);
     while (errors.call(
-            new ApiCall("get", "namespaces", null),
+            ApiCall.cluster("get", "namespaces"),
             () -> client.namespaces().withName(namespace).get())
         != null) {
       if (Instant.now().isAfter(deadline)) {
@@ -112,7 +112,7 @@ public final class ServerInstaller {
       String apiVersion, String kind, String namespace, String name) {
     return Optional.ofNullable(
         errors.call(
-            new ApiCall("get", kind.toLowerCase() + "s", namespace),
+            new ApiCall("get", kind.toLowerCase() + "s", namespace == null ? "" : namespace),
             () ->
                 namespace == null
                     ? client.genericKubernetesResources(apiVersion, kind).withName(name).get()
@@ -126,7 +126,8 @@ public final class ServerInstaller {
   private static ApiCall call(String verb, GenericKubernetesResource o) {
     String group = o.getApiVersion().contains("/") ? o.getApiVersion().split("/")[0] : "";
     String resource = o.getKind().toLowerCase() + "s" + (group.isEmpty() ? "" : "." + group);
-    return new ApiCall(verb, resource, o.getMetadata().getNamespace());
+    String namespace = o.getMetadata().getNamespace();
+    return new ApiCall(verb, resource, namespace == null ? "" : namespace);
   }
 
   private static String describe(GenericKubernetesResource o) {
