@@ -17,9 +17,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Server mode (issue 14) on a real cluster: {@code lambda-cntr install} with the images the suite
@@ -125,6 +127,60 @@ class ServerModeIT {
                 "attach", List.of("--mode", "server", "-t"), List.of("target"), List.of()));
     assertThat(r.exit()).as(r.toString()).isEqualTo(5);
     assertThat(r.stdout()).as(r.toString()).contains("/dev/pts/");
+  }
+
+  @Test
+  void attachThroughARealTerminalWithItsSizeAResizeAndOneExit(@TempDir Path dir)
+      throws IOException {
+    List<String> command =
+        admin.command(
+            admin.session("attach", List.of("--mode", "server"), List.of("target"), List.of()));
+    StringBuilder script = new StringBuilder("#!/bin/bash\n");
+    admin
+        .environment()
+        .forEach(
+            (k, v) -> script.append("export ").append(k).append('=').append(quote(v)).append('\n'));
+    script.append("stty -a > ").append(quote(dir.resolve("stty.before").toString())).append('\n');
+    script
+        .append(String.join(" ", command.stream().map(ServerModeIT::quote).toList()))
+        .append('\n');
+    script.append("echo \"attach ended with status $?\"\n");
+    script.append("stty -a > ").append(quote(dir.resolve("stty.after").toString())).append('\n');
+    script.append("sleep 30\n");
+    Path outer = dir.resolve("outer.sh");
+    TmuxTerminal.write(outer, script.toString());
+    Duration screen = Duration.ofSeconds(60);
+    try (TmuxTerminal terminal = TmuxTerminal.start(dir, 80, 24, outer)) {
+      terminal.awaitScreen(Pattern.compile("@target:[^\\n]*[#$] ?$", Pattern.MULTILINE), screen);
+      terminal.typeLine("echo typed-$((6 * 7)); stty size");
+      terminal.awaitScreen(Pattern.compile("(?m)^typed-42\\s*\\n24 80\\s*$"), screen);
+      terminal.resize(132, 43);
+      Pattern resized = Pattern.compile("(?m)^43 132\\s*$");
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      do {
+        terminal.typeLine("stty size");
+        TestCluster.sleep(Duration.ofMillis(500));
+      } while (!resized.matcher(terminal.screen()).find() && System.nanoTime() < deadline);
+      terminal.awaitScreen(resized, Duration.ofSeconds(1));
+      terminal.typeLine("exit 4");
+      terminal.awaitScreen(Pattern.compile("attach ended with status 4\\s*\\n"), screen);
+      Path after = dir.resolve("stty.after");
+      TestCluster.eventually(
+          Duration.ofSeconds(10),
+          "stty -a after attach",
+          () -> after.toFile().length() > 0,
+          () -> after.toString());
+    }
+    assertThat(
+            Files.readString(dir.resolve("stty.after")).replaceAll("rows \\d+; columns \\d+;", ""))
+        .as("the terminal's modes after attach")
+        .isEqualTo(
+            Files.readString(dir.resolve("stty.before"))
+                .replaceAll("rows \\d+; columns \\d+;", ""));
+  }
+
+  private static String quote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
   }
 
   @Test
