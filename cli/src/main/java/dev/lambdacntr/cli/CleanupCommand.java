@@ -1,9 +1,9 @@
 package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.agent.AgentNames;
-import dev.lambdacntr.cli.kube.ApiCall;
 import dev.lambdacntr.cli.kube.ClusterConnection;
-import dev.lambdacntr.cli.kube.KubeErrors;
+import dev.lambdacntr.target.ApiCall;
+import dev.lambdacntr.target.KubeErrors;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -2,9 +2,9 @@ package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
-import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.lambdacntr.cli;
 
+import dev.lambdacntr.target.Version;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;

@@ -1,6 +1,7 @@
 package dev.lambdacntr.cli;
 
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.Version;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -29,6 +30,8 @@ public final class LambdaCntrCommand implements Runnable {
           DebugCommand.class,
           PortForwardCommand.class,
           CleanupCommand.class,
+          InstallCommand.class,
+          UninstallCommand.class,
           ReleaseProtectionCommand.class,
           CompletionCommand.class);
 

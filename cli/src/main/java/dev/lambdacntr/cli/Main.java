@@ -1,5 +1,7 @@
 package dev.lambdacntr.cli;
 
+import dev.lambdacntr.target.Version;
+
 /** The {@code lambda-cntr} command. */
 public final class Main {
 

@@ -2,13 +2,13 @@ package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.forward.PortForwardOptions;
 import dev.lambdacntr.cli.forward.PortMapping;
-import dev.lambdacntr.cli.kube.ApiCall;
 import dev.lambdacntr.cli.kube.ClusterConnection;
 import dev.lambdacntr.cli.kube.LibraryCluster;
-import dev.lambdacntr.cli.kube.Target;
-import dev.lambdacntr.cli.kube.TargetResolver;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.ApiCall;
+import dev.lambdacntr.target.Target;
+import dev.lambdacntr.target.TargetResolver;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Optional;

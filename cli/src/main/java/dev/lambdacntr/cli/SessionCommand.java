@@ -3,7 +3,7 @@ package dev.lambdacntr.cli;
 import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
 import dev.lambdacntr.cli.kube.SessionCluster;
-import dev.lambdacntr.cli.kube.Target;
+import dev.lambdacntr.target.Target;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -83,7 +83,9 @@ abstract class SessionCommand implements Callable<Integer> {
     warnAboutSocketPath(progress);
     boolean tty = wantsTty();
     boolean rawTerminal = tty && context.stdinIsTerminal().getAsBoolean();
-    try (SessionCluster sessionCluster = SessionClusters.open(cluster, context.env(), progress);
+    try (SessionCluster sessionCluster =
+            SessionClusters.open(
+                cluster, context.env(), progress, session.mode, forwards().isEmpty());
         TargetCompanion companion =
             new TargetCompanion(
                 sessionCluster,
@@ -92,7 +94,7 @@ abstract class SessionCommand implements Callable<Integer> {
                 new TargetCompanion.Plan(
                     forwards(),
                     companions.forwards.addresses(),
-                    companions.protect(protectsByDefault()),
+                    protect(sessionCluster, progress),
                     Optional.of(cluster.guardian()),
                     rawTerminal),
                 this::admit,
@@ -100,6 +102,19 @@ abstract class SessionCommand implements Callable<Integer> {
       SessionRequest request = request(sessionCluster.defaultNamespace(), command, tty);
       return new SessionRunner(sessionCluster, sessionContext(), progress).run(request, companion);
     }
+  }
+
+  /**
+   * Whether to protect the target: in server mode not yet (the gateway is to set the marks; the
+   * user need not hold the rights to patch the pod).
+   */
+  private boolean protect(SessionCluster sessionCluster, Progress progress) {
+    boolean protect = companions.protect(protectsByDefault());
+    if (protect && sessionCluster.gateway()) {
+      progress.detail("server mode: the target is not protected from scale-downs (not yet)");
+      return false;
+    }
+    return protect;
   }
 
   private SessionRequest request(String defaultNamespace, List<String> command, boolean tty) {

@@ -4,8 +4,8 @@ import dev.lambdacntr.cli.exec.ExecOutcome;
 import dev.lambdacntr.cli.exec.ExecStream;
 import dev.lambdacntr.cli.exec.PipedSession;
 import dev.lambdacntr.cli.exec.TerminalSession;
-import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.target.Target;
 import java.io.InputStream;
 import java.io.OutputStream;
 

@@ -5,6 +5,7 @@ import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.protocol.FsBackend;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -33,6 +34,16 @@ public final class SessionOptions {
       hidden = true,
       description = "deprecated and ignored: the agent finds the target by its cgroup")
   String socketPath;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      description =
+          "server: through the installed gateway (lambda-cntr install), with the API server"
+              + " checking your rights; direct: agents this CLI starts (cluster administrators);"
+              + " auto: server when the API server serves it, else direct (default: ${DEFAULT-VALUE})")
+  String mode = "auto";
 
   @Option(
       names = "--idle-timeout",
@@ -100,6 +111,10 @@ public final class SessionOptions {
       throw new CntrException(
           ExitCode.USAGE,
           "--idle-timeout must be at least 1s, not " + DurationConverter.format(idleTimeout));
+    }
+    if (!List.of("auto", "server", "direct").contains(mode)) {
+      throw new CntrException(
+          ExitCode.USAGE, "--mode must be auto, server or direct, not '" + mode + "'");
     }
     if (image == null || image.isBlank()) {
       throw new CntrException(ExitCode.USAGE, "--image must not be empty");

@@ -3,9 +3,11 @@ package dev.lambdacntr.cli;
 import dev.lambdacntr.cli.agent.AgentNames;
 import dev.lambdacntr.cli.agent.AgentPod;
 import dev.lambdacntr.cli.exec.ExecRequest;
-import dev.lambdacntr.cli.kube.Target;
+import dev.lambdacntr.cli.exec.GatewayRequest;
 import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.FsBackend;
+import dev.lambdacntr.target.Target;
+import dev.lambdacntr.target.Version;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +54,22 @@ public record SessionRequest(
    * The exec into {@code agent} that runs this session against {@code target}; its command line is
    * shown with {@code -v}. The agent finds the target by its cgroup (pod UID and container ID).
    */
+  /**
+   * The server-mode request: the session as the user asked for it (the gateway resolves the
+   * container). The image is sent only when it is not this CLI's default, so that the policy's
+   * default image applies to users who name none.
+   */
+  public GatewayRequest gatewayExec() {
+    return new GatewayRequest(
+        namespace,
+        pod,
+        container,
+        command,
+        tty,
+        fs.flagValue(),
+        image.equals(Version.defaultImage()) ? Optional.empty() : Optional.of(image));
+  }
+
   public ExecRequest agentExec(Target target, AgentPod agent, Progress progress) {
     List<String> argv =
         AgentInvocation.forContainer(

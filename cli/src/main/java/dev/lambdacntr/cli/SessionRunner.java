@@ -3,14 +3,15 @@ package dev.lambdacntr.cli;
 import dev.lambdacntr.cli.agent.AgentPod;
 import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.exec.ExecOutcome;
-import dev.lambdacntr.cli.exec.ExecRequest;
 import dev.lambdacntr.cli.exec.ExecStream;
-import dev.lambdacntr.cli.kube.AuditEvents;
+import dev.lambdacntr.cli.exec.SessionEndpoint;
+import dev.lambdacntr.cli.kube.ServerCluster;
 import dev.lambdacntr.cli.kube.SessionCluster;
-import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.AuditEvents;
+import dev.lambdacntr.target.Target;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -118,16 +119,24 @@ public final class SessionRunner {
       AgentPod agent,
       long deadline,
       SessionCompanion companion) {
-    ExecRequest exec = request.agentExec(target, agent, progress);
+    boolean gateway = cluster.gateway();
+    SessionEndpoint endpoint =
+        gateway ? request.gatewayExec() : request.agentExec(target, agent, progress);
+    String what =
+        gateway
+            ? "pod " + target.namespace() + "/" + target.pod() + " through " + ServerCluster.GATEWAY
+            : "agent pod " + agent.ref();
     Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
     PrintStream stderr = context.stderr();
     ExecOutcome outcome;
     try (ExecStream stream =
-        cluster.exec(
-            exec, companion.stdout(context.stdout()), stderr, left, "agent pod " + agent.ref())) {
+        cluster.exec(endpoint, companion.stdout(context.stdout()), stderr, left, what)) {
       progress.detail("exec session open");
-      // the agent is called with --framed-stdin (SessionRequest.agentExec)
-      stream.frameStdin();
+      if (!gateway) {
+        // the agent is called with --framed-stdin (SessionRequest.agentExec); the node agent
+        // reads plain v5 stdin and its end
+        stream.frameStdin();
+      }
       if (!stream.canCloseStdin()) {
         progress.detail("the API server speaks only v4.channel.k8s.io: stdin's end cannot be sent");
       }
@@ -140,8 +149,7 @@ public final class SessionRunner {
             () ->
                 new CntrException(
                     ExitCode.AGENT_FAILED,
-                    "agent pod "
-                        + agent.ref()
+                    what
                         + " could not run "
                         + AgentInvocation.PROGRAM
                         + ": "

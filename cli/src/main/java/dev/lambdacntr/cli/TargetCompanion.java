@@ -3,13 +3,13 @@ package dev.lambdacntr.cli;
 import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
 import dev.lambdacntr.cli.kube.SessionCluster;
-import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.cli.protect.PodMarksWriter;
 import dev.lambdacntr.cli.protect.ProtectionGuardian;
 import dev.lambdacntr.cli.protect.TargetProtection;
 import dev.lambdacntr.cli.watch.TargetWatch;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.Target;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +75,10 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     hooked = true;
     String ref = target.namespace() + "/" + target.pod();
+    if (target.containerId().isEmpty()) {
+      // server mode: the gateway resolved the container, this CLI knows no container ID to watch
+      return;
+    }
     // a live watch only for long sessions that hold something; the rest ask at their end
     boolean live = plan.protect() || !plan.forwards().isEmpty();
     // the client library is opened off the session's path: by the watch and the protection in

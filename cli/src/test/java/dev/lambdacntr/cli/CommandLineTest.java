@@ -6,6 +6,7 @@ import dev.lambdacntr.cli.testing.CliHarness;
 import dev.lambdacntr.cli.testing.CliHarness.Result;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.protocol.FsBackend;
+import dev.lambdacntr.target.Version;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,6 +3,7 @@ package dev.lambdacntr.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdacntr.cli.testing.MockCluster;
+import dev.lambdacntr.target.Version;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

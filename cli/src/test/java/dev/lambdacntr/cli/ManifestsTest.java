@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lambdacntr.cli.agent.AgentNames;
 import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.agent.AgentTemplate;
+import dev.lambdacntr.target.Version;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lambdacntr.cli.agent.AgentNames;
 import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.agent.AgentTemplate;
-import dev.lambdacntr.cli.kube.AuditEvents;
 import dev.lambdacntr.cli.testing.CliHarness;
 import dev.lambdacntr.cli.testing.CliHarness.Result;
 import dev.lambdacntr.cli.testing.MockCluster;
@@ -13,6 +12,8 @@ import dev.lambdacntr.cli.testing.MockCluster.AgentBehaviour;
 import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.protocol.FsBackend;
+import dev.lambdacntr.target.AuditEvents;
+import dev.lambdacntr.target.Version;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -143,6 +144,8 @@ class SessionFlowTest {
             .toList();
     assertThat(requests)
         .containsExactlyInAnyOrder(
+            // --mode auto asks first whether server mode is served (here: 404, so direct)
+            "GET /apis/cntr.lambda-cntr.dev/v1alpha1",
             "POST /apis/authentication.k8s.io/v1/selfsubjectreviews",
             "GET /api/v1/namespaces/default/pods/demo-7d9f",
             "GET /api/v1/namespaces/lambda-cntr/pods",

@@ -2,7 +2,7 @@ package dev.lambdacntr.e2e;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.lambdacntr.cli.Version;
+import dev.lambdacntr.target.Version;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.lambdacntr.e2e;
 
-import dev.lambdacntr.cli.Version;
+import dev.lambdacntr.target.Version;
 import java.util.Optional;
 
 /**

@@ -5,6 +5,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.lambdacntr.gateway.http.Discovery;
 import dev.lambdacntr.gateway.policy.SessionPolicy;
+import dev.lambdacntr.gateway.session.NodeAgents;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -14,7 +15,9 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -240,6 +243,88 @@ class ServerManifestsTest {
   @Test
   void theServiceAccountIsInTheNamespace() {
     assertThat(one(ServiceAccount.class, SA).getMetadata().getNamespace()).isEqualTo(NS);
+  }
+
+  static final String AGENT_SECRET = "lambda-cntr-node-agent-tls";
+
+  static DaemonSet nodeAgents() {
+    return one(DaemonSet.class, NodeAgents.DAEMON_SET);
+  }
+
+  @Test
+  void theNodeAgentIsPrivilegedHostPidWithARootItCannotWriteAndNoApiCredentials() {
+    DaemonSet ds = nodeAgents();
+    assertThat(ds.getMetadata().getNamespace()).isEqualTo(NS);
+    PodSpec pod = ds.getSpec().getTemplate().getSpec();
+    assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
+    assertThat(ds.getSpec().getSelector().getMatchLabels()).isNotEmpty();
+    assertThat(pod.getHostPID()).isTrue();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getServiceAccountName()).isNull();
+    assertThat(pod.getTolerations())
+        .anySatisfy(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
+    assertThat(pod.getContainers()).hasSize(1);
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getSecurityContext().getPrivileged()).isTrue();
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(c.getEnvFrom()).isNullOrEmpty();
+    // no volume brings credentials or the node's files: its TLS secret and a scratch /tmp only
+    assertThat(pod.getVolumes())
+        .allSatisfy(
+            v -> {
+              assertThat(v.getHostPath()).isNull();
+              assertThat(v.getProjected()).isNull();
+            });
+    assertThat(pod.getVolumes().stream().filter(v -> v.getSecret() != null))
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactly(AGENT_SECRET);
+  }
+
+  @Test
+  void theNodeAgentListensWhereTheGatewayLooksAndIsReadyOnlyWhenItAcceptsConnections() {
+    GatewayConfig defaults = GatewayConfig.parse(List.of(), name -> null);
+    PodSpec pod = nodeAgents().getSpec().getTemplate().getSpec();
+    // the gateway dials the agent's pod IP: the port is the pod's (no hostNetwork, no hostPort)
+    assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getPorts()).hasSize(1);
+    assertThat(c.getPorts().get(0).getContainerPort()).isEqualTo(defaults.agentPort());
+    assertThat(c.getPorts().get(0).getHostPort()).isNull();
+    assertThat(c.getCommand())
+        .startsWith("/opt/lambda-cntr/bin/lambda-cntr-node-agent")
+        .containsSequence("--listen", "0.0.0.0:" + defaults.agentPort());
+    // every HTTP path needs the gateway's certificate: the probe is a TCP connect
+    assertThat(c.getReadinessProbe().getTcpSocket().getPort().getStrVal())
+        .isEqualTo(c.getPorts().get(0).getName());
+    assertThat(c.getReadinessProbe().getHttpGet()).isNull();
+  }
+
+  @Test
+  void theNodeAgentReadsItsCertificateKeyAndTheGatewaysCaFromItsSecret() {
+    PodSpec pod = nodeAgents().getSpec().getTemplate().getSpec();
+    Container c = pod.getContainers().get(0);
+    Volume tls =
+        pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+    VolumeMount mount =
+        c.getVolumeMounts().stream()
+            .filter(m -> m.getName().equals(tls.getName()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mount.getReadOnly()).isTrue();
+    String dir = mount.getMountPath() + "/";
+    assertThat(c.getCommand())
+        .containsSequence("--cert", dir + "tls.crt")
+        .containsSequence("--key", dir + "tls.key")
+        .containsSequence("--client-ca", dir + "ca.crt");
+  }
+
+  @Test
+  void theNodeAgentRunsThePolicysDefaultImage() {
+    // the gateway sends a session only to an agent that runs the session's image
+    ConfigMap cm = one(ConfigMap.class, SessionPolicy.NAME);
+    assertThat(nodeAgents().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo(SessionPolicy.fromConfigMap(NS, cm).defaultImage());
   }
 
   static void assertBoundToTheGateway(List<Subject> subjects) {

@@ -1,10 +1,10 @@
 package dev.lambdacntr.cli.agent;
 
 import dev.lambdacntr.cli.Progress;
-import dev.lambdacntr.cli.kube.ApiCall;
-import dev.lambdacntr.cli.kube.KubeErrors;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.ApiCall;
+import dev.lambdacntr.target.KubeErrors;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;

@@ -6,15 +6,15 @@ import dev.lambdacntr.cli.agent.AgentPod;
 import dev.lambdacntr.cli.agent.AgentProvisioner;
 import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.direct.DirectClient.Reply;
-import dev.lambdacntr.cli.exec.ExecRequest;
 import dev.lambdacntr.cli.exec.ExecStream;
+import dev.lambdacntr.cli.exec.SessionEndpoint;
 import dev.lambdacntr.cli.kube.ClusterConnection;
 import dev.lambdacntr.cli.kube.LibraryCluster;
 import dev.lambdacntr.cli.kube.SessionCluster;
-import dev.lambdacntr.cli.kube.Target;
-import dev.lambdacntr.cli.kube.TargetResolver;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.Json;
+import dev.lambdacntr.target.Target;
+import dev.lambdacntr.target.TargetResolver;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.OutputStream;
@@ -155,8 +155,17 @@ public final class DirectCluster implements SessionCluster {
   }
 
   @Override
+  public int probe(String path) {
+    return send(() -> api.get(path)).map(Reply::status).orElse(0);
+  }
+
+  @Override
   public ExecStream exec(
-      ExecRequest exec, OutputStream stdout, OutputStream stderr, Duration timeout, String what) {
+      SessionEndpoint exec,
+      OutputStream stdout,
+      OutputStream stderr,
+      Duration timeout,
+      String what) {
     return ExecStream.open(
         api.http(),
         json -> ModelJson.status(Json.parse(json)),

@@ -16,13 +16,14 @@ import java.util.StringJoiner;
  * @param tty whether the remote side allocates a terminal (then stderr is merged into stdout)
  */
 public record ExecRequest(
-    String namespace, String pod, String container, List<String> argv, boolean tty) {
+    String namespace, String pod, String container, List<String> argv, boolean tty)
+    implements SessionEndpoint {
 
   public ExecRequest {
     argv = List.copyOf(argv);
   }
 
-  /** The WebSocket URI below the API server's base URL. */
+  @Override
   public URI uri(String serverUrl) {
     StringJoiner query = new StringJoiner("&");
     for (String arg : argv) {

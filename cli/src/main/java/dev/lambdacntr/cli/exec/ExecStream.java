@@ -17,11 +17,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One {@code pods/exec} session over a WebSocket, speaking the Kubernetes channel protocol itself
@@ -143,14 +145,29 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
       throw new CntrException(
           ExitCode.TIMEOUT, "exec into " + what + " not answered within " + timeout, e);
     } catch (ExecutionException e) {
-      throw refusal(e.getCause(), what);
+      throw refusal(e.getCause(), statusReader, what, () -> refusalBody(http, uri));
     }
   }
 
-  private static RuntimeException refusal(Throwable cause, String what) {
+  private static RuntimeException refusal(
+      Throwable cause,
+      Function<String, Status> statusReader,
+      String what,
+      Supplier<String> refetched) {
     if (cause instanceof WebSocketHandshakeException h) {
       int code = h.getResponse().code();
       String message = handshakeMessage(h);
+      String body = body(h);
+      Optional<CntrException> gateway = GatewayRefusal.of(code, body, statusReader);
+      if (gateway.isEmpty()) {
+        String again = refetched.get();
+        gateway =
+            GatewayRefusal.of(code, again, statusReader)
+                .or(() -> GatewayRefusal.ofApiServer(code, again, statusReader));
+      }
+      if (gateway.isPresent()) {
+        return new HandshakeRefused(code, gateway.get());
+      }
       ExitCode exit =
           switch (code) {
             case 401 -> ExitCode.UNAUTHENTICATED;
@@ -168,6 +185,44 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
     }
     return new CntrException(
         ExitCode.SESSION_LOST, "cannot open exec session into " + what + ": " + cause, cause);
+  }
+
+  /**
+   * The gateway's refusal once more, as a plain GET of the same URL: the handshake's response body
+   * does not reach us through the client library, and the gateway refuses before anything is
+   * started or recorded, so the same request gets the same Status. Only for the gateway's URLs;
+   * null when there is nothing to read.
+   */
+  private static String refusalBody(HttpClient http, URI uri) {
+    if (!uri.getPath().startsWith(GatewayRequest.DISCOVERY + "/")) {
+      return null;
+    }
+    URI plain = URI.create(uri.toString().replaceFirst("^ws", "http"));
+    try {
+      return http.sendAsync(http.newHttpRequestBuilder().uri(plain).build(), String.class)
+          .get(10, TimeUnit.SECONDS)
+          .body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The refusal's body (a v1 Status from the API server or the gateway), when there is one. */
+  private static String body(WebSocketHandshakeException h) {
+    Object body = h.getResponse().body();
+    if (body == null && h.getCause() instanceof java.net.http.WebSocketHandshakeException jdk) {
+      body = jdk.getResponse().body();
+    }
+    if (body instanceof String text) {
+      return text;
+    }
+    if (body instanceof byte[] bytes) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    return handshakeMessage(h);
   }
 
   private static String handshakeMessage(WebSocketHandshakeException h) {

@@ -4,6 +4,7 @@ import dev.lambdacntr.cli.Environment;
 import dev.lambdacntr.cli.direct.Kubeconfig;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.KubeErrors;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;

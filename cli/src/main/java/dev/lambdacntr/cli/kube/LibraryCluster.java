@@ -4,15 +4,23 @@ import dev.lambdacntr.cli.Progress;
 import dev.lambdacntr.cli.agent.AgentPod;
 import dev.lambdacntr.cli.agent.AgentProvisioner;
 import dev.lambdacntr.cli.agent.AgentSpec;
-import dev.lambdacntr.cli.exec.ExecRequest;
 import dev.lambdacntr.cli.exec.ExecStream;
+import dev.lambdacntr.cli.exec.SessionEndpoint;
+import dev.lambdacntr.target.ApiCall;
+import dev.lambdacntr.target.KubeErrors;
+import dev.lambdacntr.target.Target;
+import dev.lambdacntr.target.TargetResolver;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.OutputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The session's cluster through the client library: every step, cold starts included. */
 public final class LibraryCluster implements SessionCluster {
@@ -68,8 +76,31 @@ public final class LibraryCluster implements SessionCluster {
   }
 
   @Override
+  public int probe(String path) {
+    try {
+      String base = client.getConfiguration().getMasterUrl();
+      URI uri =
+          URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
+      return client
+          .getHttpClient()
+          .sendAsync(client.getHttpClient().newHttpRequestBuilder().uri(uri).build(), String.class)
+          .get(10, TimeUnit.SECONDS)
+          .code();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  @Override
   public ExecStream exec(
-      ExecRequest exec, OutputStream stdout, OutputStream stderr, Duration timeout, String what) {
+      SessionEndpoint exec,
+      OutputStream stdout,
+      OutputStream stderr,
+      Duration timeout,
+      String what) {
     return ExecStream.open(
         client.getHttpClient(),
         client.getKubernetesSerialization(),

@@ -2,8 +2,9 @@ package dev.lambdacntr.cli.kube;
 
 import dev.lambdacntr.cli.agent.AgentPod;
 import dev.lambdacntr.cli.agent.AgentSpec;
-import dev.lambdacntr.cli.exec.ExecRequest;
 import dev.lambdacntr.cli.exec.ExecStream;
+import dev.lambdacntr.cli.exec.SessionEndpoint;
+import dev.lambdacntr.target.Target;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.OutputStream;
@@ -43,9 +44,28 @@ public interface SessionCluster extends AutoCloseable {
   /** Creates the session's audit event; failures are translated ({@link KubeErrors}). */
   void record(Event event);
 
-  /** Opens the exec into the agent pod. */
+  /**
+   * The HTTP status of a GET on {@code path} (0 when unanswered): how {@code --mode auto} asks
+   * whether the API server serves server mode's group (discovery, which every user may read).
+   */
+  int probe(String path);
+
+  /**
+   * Whether a gateway resolves, records and runs the session (server mode): then the session is one
+   * request to {@link dev.lambdacntr.cli.exec.GatewayRequest}, and the steps before it ask nothing
+   * of the cluster.
+   */
+  default boolean gateway() {
+    return false;
+  }
+
+  /** Opens the session's stream: pods/exec into the agent pod, or the gateway's subresource. */
   ExecStream exec(
-      ExecRequest exec, OutputStream stdout, OutputStream stderr, Duration timeout, String what);
+      SessionEndpoint exec,
+      OutputStream stdout,
+      OutputStream stderr,
+      Duration timeout,
+      String what);
 
   /**
    * The client library's connection, opened on first use: for what only it does (watches, patches,

@@ -1,7 +1,7 @@
 package dev.lambdacntr.cli.protect;
 
-import dev.lambdacntr.cli.kube.ApiCall;
-import dev.lambdacntr.cli.kube.KubeErrors;
+import dev.lambdacntr.target.ApiCall;
+import dev.lambdacntr.target.KubeErrors;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

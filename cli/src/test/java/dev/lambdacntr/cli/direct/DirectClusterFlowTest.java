@@ -2,11 +2,11 @@ package dev.lambdacntr.cli.direct;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lambdacntr.cli.Version;
 import dev.lambdacntr.cli.testing.CliHarness;
 import dev.lambdacntr.cli.testing.CliHarness.Result;
 import dev.lambdacntr.cli.testing.MockCluster;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.Version;
 import io.fabric8.kubernetes.api.model.Event;
 import java.io.IOException;
 import java.nio.file.Path;

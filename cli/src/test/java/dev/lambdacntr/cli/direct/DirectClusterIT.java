@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lambdacntr.cli.Environment;
-import dev.lambdacntr.cli.Version;
 import dev.lambdacntr.cli.kube.ClusterConnection;
+import dev.lambdacntr.target.Version;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdacntr.cli.agent.AgentHealth;
 import dev.lambdacntr.cli.exec.ExecOutcome;
-import dev.lambdacntr.cli.kube.AuditEvents;
-import dev.lambdacntr.cli.kube.Target;
-import dev.lambdacntr.cli.kube.TargetResolver;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.Json;
+import dev.lambdacntr.target.AuditEvents;
+import dev.lambdacntr.target.Target;
+import dev.lambdacntr.target.TargetResolver;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;

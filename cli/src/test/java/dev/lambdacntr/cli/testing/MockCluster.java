@@ -160,6 +160,10 @@ public final class MockCluster implements AutoCloseable {
           .setHeader("Content-Type", "application/json")
           .setBody(DISCOVERY.get(path.replaceAll("\\?.*", "")));
     }
+    if (path.startsWith("/apis/cntr.lambda-cntr.dev/")) {
+      // no server mode here (lambda-cntr install): --mode auto chooses direct
+      return status(404, "NotFound", "the server could not find the requested resource");
+    }
     int exec = path.indexOf("/exec?");
     if (exec >= 0) {
       String protocol = request.getHeader("Sec-WebSocket-Protocol");

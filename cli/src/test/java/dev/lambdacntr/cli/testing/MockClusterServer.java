@@ -1,6 +1,6 @@
 package dev.lambdacntr.cli.testing;
 
-import dev.lambdacntr.cli.Version;
+import dev.lambdacntr.target.Version;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

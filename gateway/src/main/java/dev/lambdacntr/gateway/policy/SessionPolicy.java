@@ -1,8 +1,8 @@
 package dev.lambdacntr.gateway.policy;
 
-import dev.lambdacntr.cli.Version;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.Version;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package dev.lambdacntr.gateway.session;
 
-import dev.lambdacntr.cli.kube.AuditEvents;
-import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.gateway.authn.UserInfo;
+import dev.lambdacntr.target.AuditEvents;
+import dev.lambdacntr.target.Target;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import java.time.Instant;

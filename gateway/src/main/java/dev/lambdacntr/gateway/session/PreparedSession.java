@@ -1,7 +1,7 @@
 package dev.lambdacntr.gateway.session;
 
-import dev.lambdacntr.cli.kube.Target;
 import dev.lambdacntr.gateway.authn.UserInfo;
+import dev.lambdacntr.target.Target;
 import java.time.Duration;
 
 /**

@@ -1,7 +1,5 @@
 package dev.lambdacntr.gateway.session;
 
-import dev.lambdacntr.cli.kube.Target;
-import dev.lambdacntr.cli.kube.TargetResolver;
 import dev.lambdacntr.gateway.ApiGroup;
 import dev.lambdacntr.gateway.KubeCalls;
 import dev.lambdacntr.gateway.authn.UserInfo;
@@ -10,6 +8,8 @@ import dev.lambdacntr.gateway.policy.PolicySource;
 import dev.lambdacntr.gateway.policy.SessionPolicy;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.Target;
+import dev.lambdacntr.target.TargetResolver;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;

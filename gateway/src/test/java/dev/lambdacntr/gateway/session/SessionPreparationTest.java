@@ -3,12 +3,12 @@ package dev.lambdacntr.gateway.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lambdacntr.cli.Version;
 import dev.lambdacntr.gateway.authn.UserInfo;
 import dev.lambdacntr.gateway.authz.SessionAuthorizer;
 import dev.lambdacntr.gateway.policy.PolicySource;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.Version;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;

@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.kube;
+package dev.lambdacntr.target;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;

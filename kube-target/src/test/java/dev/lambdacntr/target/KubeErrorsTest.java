@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.kube;
+package dev.lambdacntr.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.kube;
+package dev.lambdacntr.target;
 
 /**
  * The container a session enters, resolved from the pod.

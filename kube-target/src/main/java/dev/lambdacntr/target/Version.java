@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli;
+package dev.lambdacntr.target;
 
 import java.io.IOException;
 import java.io.InputStream;

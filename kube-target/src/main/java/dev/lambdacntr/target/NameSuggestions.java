@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.kube;
+package dev.lambdacntr.target;
 
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.kube;
+package dev.lambdacntr.target;
 
 /**
  * One Kubernetes API operation, named the way RBAC names it, so an error can say exactly which

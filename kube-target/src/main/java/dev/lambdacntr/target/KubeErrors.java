@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.kube;
+package dev.lambdacntr.target;
 
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;

@@ -1,0 +1,80 @@
+package dev.lambdacntr.cli.exec;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/**
+ * A server-mode session: one request to the gateway's subresource, {@code
+ * /apis/cntr.lambda-cntr.dev/v1alpha1/namespaces/NS/pods/POD/attach|execute}, which the API server
+ * authenticates and forwards; the gateway resolves the container, records the session and opens it
+ * at the node agent (gateway/README.md).
+ *
+ * @param namespace the pod's namespace
+ * @param pod the pod
+ * @param container the container, when named (else the gateway picks as kubectl does)
+ * @param command the command; empty for the tools' shell ({@code attach})
+ * @param tty whether the session has a terminal
+ * @param fs the view's backend: {@code auto}, {@code mount} or {@code fuse}
+ * @param image the debug image, when one other than the policy's default is asked for
+ */
+public record GatewayRequest(
+    String namespace,
+    String pod,
+    Optional<String> container,
+    List<String> command,
+    boolean tty,
+    String fs,
+    Optional<String> image)
+    implements SessionEndpoint {
+
+  /** The aggregated API's group and version. */
+  public static final String GROUP_VERSION = "cntr.lambda-cntr.dev/v1alpha1";
+
+  /** Its discovery document: 200 when the API server serves it (the APIService is Available). */
+  public static final String DISCOVERY = "/apis/" + GROUP_VERSION;
+
+  public GatewayRequest {
+    command = List.copyOf(command);
+  }
+
+  /** {@code attach} for the shell, {@code execute} for a command. */
+  public String subresource() {
+    return command.isEmpty() ? "attach" : "execute";
+  }
+
+  @Override
+  public URI uri(String serverUrl) {
+    StringJoiner query = new StringJoiner("&");
+    container.ifPresent(c -> query.add("container=" + encode(c)));
+    for (String arg : command) {
+      query.add("command=" + encode(arg));
+    }
+    query.add("tty=" + tty);
+    query.add("fs=" + encode(fs));
+    image.ifPresent(i -> query.add("image=" + encode(i)));
+    String base =
+        serverUrl.endsWith("/") ? serverUrl.substring(0, serverUrl.length() - 1) : serverUrl;
+    URI http =
+        URI.create(
+            base
+                + DISCOVERY
+                + "/namespaces/"
+                + encode(namespace)
+                + "/pods/"
+                + encode(pod)
+                + "/"
+                + subresource()
+                + "?"
+                + query);
+    String scheme = http.getScheme().equals("https") ? "wss" : "ws";
+    return URI.create(scheme + http.toString().substring(http.getScheme().length()));
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
