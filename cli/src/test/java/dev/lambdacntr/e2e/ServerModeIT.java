@@ -40,7 +40,7 @@ class ServerModeIT {
           System.getenv()
               .getOrDefault("LAMBDA_CNTR_E2E_CA_DIR", "/var/lib/lambda-cntr-testbed/pki"));
 
-  static final String INSTALL_NS = "lambda-cntr";
+  static final String INSTALL_NS = "lambda-cntr-system";
   static final String USER = "dev-a";
 
   static TestCluster cluster;

@@ -40,7 +40,7 @@ public record GatewayConfig(
           "agent-client-key", "/var/run/lambda-cntr/agent-client/tls.key",
           "agent-ca", "/var/run/lambda-cntr/agent-client/ca.crt",
           "agent-port", "10251",
-          "namespace", "lambda-cntr");
+          "namespace", "lambda-cntr-system");
 
   /** Reads the options, then the environment. */
   public static GatewayConfig parse(List<String> args, Function<String, String> env) {

@@ -41,7 +41,7 @@ class ServerManifestsTest {
 
   static final Path DIR = Path.of("..", "manifests", "server");
   static final KubernetesSerialization YAML = new KubernetesSerialization();
-  static final String NS = "lambda-cntr";
+  static final String NS = "lambda-cntr-system";
   static final String SA = "lambda-cntr-gateway";
   static final List<HasMetadata> OBJECTS = new ArrayList<>();
 

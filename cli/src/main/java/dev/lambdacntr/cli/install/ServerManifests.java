@@ -24,7 +24,7 @@ import java.util.Map;
 public final class ServerManifests {
 
   /** The namespace the manifests are written for. */
-  public static final String DEFAULT_NAMESPACE = "lambda-cntr";
+  public static final String DEFAULT_NAMESPACE = "lambda-cntr-system";
 
   /** The manifests, in the order they are applied (the namespace first, the APIService last). */
   public static final List<String> FILES =

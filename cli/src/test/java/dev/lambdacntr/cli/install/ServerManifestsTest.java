@@ -2,6 +2,7 @@ package dev.lambdacntr.cli.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lambdacntr.cli.agent.AgentNames;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,16 @@ class ServerManifestsTest {
         .extracting(GenericKubernetesResource::getKind)
         .containsOnly("Secret");
     assertThat(all.get(all.size() - 1).getKind()).isEqualTo("APIService");
+  }
+
+  @Test
+  void uninstallingByDefaultLeavesTheDirectModesAgentsAlone() {
+    // uninstall deletes its namespace last: shared with direct mode's agents, it took their
+    // running sessions with it
+    assertThat(ServerManifests.DEFAULT_NAMESPACE).isNotEqualTo(AgentNames.DEFAULT_NAMESPACE);
+    assertThat(ServerManifests.forUninstall(ServerManifests.DEFAULT_NAMESPACE))
+        .noneMatch(o -> AgentNames.DEFAULT_NAMESPACE.equals(o.getMetadata().getName()))
+        .noneMatch(o -> AgentNames.DEFAULT_NAMESPACE.equals(o.getMetadata().getNamespace()));
   }
 
   @Test
