@@ -340,6 +340,7 @@ def teardown():
         ),
         lc_cleanup,
         baseline_cleanup,
+        server_uninstall,
     ):
         try:
             step()
@@ -349,8 +350,8 @@ def teardown():
         log("cleanup failed: " + "; ".join(errors))
 
 
-def lc_attach(pod, fs, verbose=False):
-    argv = [LC, "attach", "-n", NS, "--fs", fs, pod]
+def lc_attach(pod, fs, verbose=False, mode="direct"):
+    argv = [LC, "attach", "-n", NS, "--mode", mode, "--fs", fs, pod]
     if verbose:
         argv.insert(2, "-v")
     return argv
@@ -362,8 +363,19 @@ def baseline_argv(command, *args):
     return [launcher, command, "-n", NS, "--agent-namespace", BASELINE_AGENTS, *args]
 
 
-def lc_execute_true(launcher):
-    return [launcher, "execute", "-q", "-n", NS, "target", "--", "true"]
+def lc_execute_true(launcher, mode="direct"):
+    return [launcher, "execute", "-q", "-n", NS, "--mode", mode, "target", "--", "true"]
+
+
+def server_install():
+    """Server mode (lambda-cntr install: gateway, node agents, APIService) with this build's
+    debug image; the direct-mode cases name --mode direct, so both run in the same rounds."""
+    log("server mode: lambda-cntr install")
+    subprocess.run([LC, "install"], check=True, capture_output=True, timeout=300)
+
+
+def server_uninstall():
+    subprocess.run([LC, "uninstall"], check=True, capture_output=True, timeout=300)
 
 
 def timed(argv):
@@ -394,6 +406,8 @@ def startup(runs, node):
             "lambda-cntr execute POD -- true, warm",
             "lambda-cntr execute POD -- true, warm, baseline build",
             "lambda-cntr warm, mount, baseline build",
+            "lambda-cntr server mode, mount",
+            "lambda-cntr execute POD -- true, server mode",
         )
     }
     phases = {}
@@ -403,6 +417,8 @@ def startup(runs, node):
     shell_session(lc_attach("target", "mount"))
     if BASELINE:
         shell_session(baseline_argv("attach", "--fs", "mount", "target"))
+    server_install()
+    shell_session(lc_attach("target", "mount", mode="server"))
     for i in range(runs):
         debug_pod = f"debug-{i}"
         # Cold lambda-cntr: no agent on the node.
@@ -421,6 +437,11 @@ def startup(runs, node):
             timed([KUBECTL, "exec", "-n", NS, "target", "--", "true"])
         )
         samples["lambda-cntr execute POD -- true, warm"].append(timed(lc_execute_true(LC)))
+        ms, _ = shell_session(lc_attach("target", "mount", mode="server"))
+        samples["lambda-cntr server mode, mount"].append(ms)
+        samples["lambda-cntr execute POD -- true, server mode"].append(
+            timed(lc_execute_true(LC, mode="server"))
+        )
         if BASELINE:
             ms, _ = shell_session(baseline_argv("attach", "--fs", "mount", "target"))
             samples["lambda-cntr warm, mount, baseline build"].append(ms)
