@@ -184,6 +184,39 @@ class ServerModeIT {
   }
 
   @Test
+  void aSessionEndsWhenItsClientIsKilled() {
+    // a client gone by SIGKILL (a lost laptop): the API server closes the gateway's side, the
+    // gateway the node agent's, and the node agent ends every process of the session
+    RunningCli session =
+        RunningCli.start(
+            admin,
+            admin.session(
+                "execute",
+                List.of("--mode", "server"),
+                List.of("target"),
+                List.of("sleep", "301")));
+    try {
+      TestCluster.eventually(
+          Duration.ofMinutes(2),
+          "the session in the pod",
+          () -> sessionProcesses().contains("comm=lambda-cntr-exe"),
+          session::toString);
+      session.kill();
+      TestCluster.eventually(
+          Duration.ofSeconds(30),
+          "no session process left in the pod after the CLI's SIGKILL",
+          () -> !sessionProcesses().contains("comm=lambda-cntr-exe"),
+          ServerModeIT::sessionProcesses);
+    } finally {
+      session.kill();
+    }
+  }
+
+  private static String sessionProcesses() {
+    return cluster.exec(allowed.name(), "target", "main", "sh", "-c", HostilePodIT.HUNT);
+  }
+
+  @Test
   void aRefusalOfTheGatewayExitsAsDirectModeDoes() {
     LambdaCntr.Result r =
         admin.execute(List.of("--mode", "server"), List.of("no-such-pod"), "true");
