@@ -7,6 +7,8 @@ REPO_ROOT=$(cd "$TESTBED_SRC/.." && pwd)
 
 CACHE=${LAMBDA_CNTR_CACHE:-/var/cache/lambda-cntr}
 STATE=${LAMBDA_CNTR_TESTBED:-/var/lib/lambda-cntr-testbed}
+# The API server's audit log (JSON lines; testbed/up's policy says what it records).
+AUDIT_LOG=$STATE/logs/audit.log
 
 # The Kubernetes release the test bed builds, read from testbed/k8s/go.mod.
 K8S_VERSION=$(awk '{ for (i = 1; i < NF; i++) if ($i == "k8s.io/kubernetes" && $(i + 1) ~ /^v/) { print $(i + 1); exit } }' "$TESTBED_SRC/k8s/go.mod")

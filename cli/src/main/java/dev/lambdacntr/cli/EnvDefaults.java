@@ -5,8 +5,14 @@ import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** Defaults that come from the environment: {@code CNTR_IMAGE} and {@code SOCKET_PATH}. */
+/**
+ * Defaults that come from the environment: {@code CNTR_IMAGE}, {@code SOCKET_PATH} and {@code
+ * LAMBDA_CNTR_MODE} (a flag on the command line wins).
+ */
 final class EnvDefaults implements IDefaultValueProvider {
+
+  /** The variable that sets {@code --mode}. */
+  static final String MODE = "LAMBDA_CNTR_MODE";
 
   private final Environment env;
 
@@ -22,6 +28,7 @@ final class EnvDefaults implements IDefaultValueProvider {
     return switch (option.longestName()) {
       case "--image" -> env.get("CNTR_IMAGE").orElse(Version.defaultImage());
       case "--socket-path" -> env.get("SOCKET_PATH").orElse(null);
+      case "--mode" -> env.get(MODE).orElse(null);
       default -> null;
     };
   }

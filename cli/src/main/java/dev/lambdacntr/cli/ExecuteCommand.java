@@ -1,6 +1,7 @@
 package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.kube.ClusterConnection;
+import dev.lambdacntr.cli.kube.LibraryCluster;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import java.time.Duration;
@@ -57,7 +58,9 @@ final class ExecuteCommand extends SessionCommand {
       names = "--max-parallel",
       paramLabel = "N",
       defaultValue = "8",
-      description = "with -l: at most this many sessions at once (default: ${DEFAULT-VALUE})")
+      description =
+          "with -l: at most this many sessions, and agent starts, at once (default:"
+              + " ${DEFAULT-VALUE})")
   int maxParallel = 8;
 
   @Option(
@@ -202,7 +205,10 @@ final class ExecuteCommand extends SessionCommand {
               session.noSeccomp,
               command,
               cluster.agentNamespace);
-      return new FanoutExecution(connection, context, progress)
+      boolean server =
+          SessionClusters.serverMode(
+              session.mode, new LibraryCluster(connection, progress), progress);
+      return new FanoutExecution(connection, server, context, progress)
           .run(
               template,
               new FanoutExecution.Plan(

@@ -1,13 +1,9 @@
 package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.kube.ClusterConnection;
-import dev.lambdacntr.cli.protect.PodMarksWriter;
-import dev.lambdacntr.cli.protect.ProtectionMarks;
 import dev.lambdacntr.protocol.CntrException;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import dev.lambdacntr.target.protect.ExpiredMarks;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Part of {@code cleanup}: protection marks whose every session expired (their CLI and its guardian
@@ -24,45 +20,18 @@ final class ExpiredProtections {
   }
 
   void release() {
-    List<Pod> marked;
+    ExpiredMarks.Swept swept;
     try {
-      marked =
-          connection
-              .client()
-              .pods()
-              .inAnyNamespace()
-              .withLabel(ProtectionMarks.LABEL)
-              .list()
-              .getItems();
-    } catch (KubernetesClientException e) {
+      swept = new ExpiredMarks(connection.client(), connection.errors(), Instant::now).sweep();
+    } catch (CntrException e) {
       progress.detail("cannot list protected pods in every namespace: " + e.getMessage());
       return;
     }
-    ProtectionMarks marks = new ProtectionMarks(connection.client().getKubernetesSerialization());
-    for (Pod pod : marked) {
-      String namespace = pod.getMetadata().getNamespace();
-      String name = pod.getMetadata().getName();
-      if (!marks.expired(pod.getMetadata().getAnnotations(), Instant.now())) {
-        continue;
-      }
-      try {
-        new PodMarksWriter(
-                connection.client(),
-                connection.errors(),
-                namespace,
-                name,
-                pod.getMetadata().getUid())
-            .release("expired");
-        progress.phase("removed the expired protection of pod " + namespace + "/" + name);
-      } catch (CntrException e) {
-        progress.warn(
-            "cannot remove the expired protection of pod "
-                + namespace
-                + "/"
-                + name
-                + ": "
-                + e.getMessage());
-      }
+    for (String pod : swept.released()) {
+      progress.phase("removed the expired protection of pod " + pod);
+    }
+    for (String failure : swept.failures()) {
+      progress.warn("cannot remove the expired protection of pod " + failure);
     }
   }
 }

@@ -9,6 +9,8 @@ import dev.lambdacntr.cli.fanout.FanoutSummary;
 import dev.lambdacntr.cli.fanout.PrefixedLines;
 import dev.lambdacntr.cli.kube.ClusterConnection;
 import dev.lambdacntr.cli.kube.LibraryCluster;
+import dev.lambdacntr.cli.kube.ServerCluster;
+import dev.lambdacntr.cli.kube.SessionCluster;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.target.ApiCall;
@@ -36,9 +38,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code execute -l SELECTOR -- CMD}: the command in every matching pod (or every container of each
  * with {@code --all-containers}), at most {@code parallel} at a time, each bounded by its own
- * timeout, output lines prefixed with the pod's name. Agents are made ready once per node first, so
- * the sessions themselves all find a ready agent. Failures of single pods are collected, never
- * fatal to the others.
+ * timeout, output lines prefixed with the pod's name. In direct mode agents are made ready once per
+ * node first, so the sessions themselves all find a ready agent; in server mode each pod is one
+ * request to the gateway, whose node agents are always there. Failures of single pods are
+ * collected, never fatal to the others.
  */
 final class FanoutExecution {
 
@@ -62,11 +65,15 @@ final class FanoutExecution {
   private record Item(String label, Optional<Target> target, Optional<CntrException> refusal) {}
 
   private final ClusterConnection connection;
+  private final boolean server;
   private final CliContext context;
   private final Progress progress;
 
-  FanoutExecution(ClusterConnection connection, CliContext context, Progress progress) {
+  /** {@code server}: the sessions go through the gateway ({@link SessionClusters#serverMode}). */
+  FanoutExecution(
+      ClusterConnection connection, boolean server, CliContext context, Progress progress) {
     this.connection = connection;
+    this.server = server;
     this.context = context;
     this.progress = progress;
   }
@@ -83,7 +90,8 @@ final class FanoutExecution {
             + ", "
             + plan.parallel()
             + " at a time");
-    Map<String, Optional<CntrException>> agents = prepareAgents(template, items);
+    Map<String, Optional<CntrException>> agents =
+        server ? Map.of() : prepareAgents(template, items, plan.parallel());
     List<FanoutResult> results = new ArrayList<>();
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
@@ -150,9 +158,12 @@ final class FanoutExecution {
     }
   }
 
-  /** One ready agent per node of the targets, in parallel; a node's failure fails its targets. */
+  /**
+   * One ready agent per node of the targets, at most {@code parallel} nodes at a time (each waits
+   * with its own watches); a node's failure fails its targets.
+   */
   private Map<String, Optional<CntrException>> prepareAgents(
-      SessionRequest template, List<Item> items) {
+      SessionRequest template, List<Item> items, int parallel) {
     Map<String, Target> byNode = new LinkedHashMap<>();
     items.forEach(i -> i.target().ifPresent(t -> byNode.putIfAbsent(t.node(), t)));
     long deadline = System.nanoTime() + template.timeout().toNanos();
@@ -161,7 +172,8 @@ final class FanoutExecution {
     AgentProvisioner provisioner =
         new AgentProvisioner(connection.client(), connection.errors(), progress);
     Map<String, Optional<CntrException>> outcome = new LinkedHashMap<>();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService pool =
+        Executors.newFixedThreadPool(parallel, Thread.ofVirtual().factory())) {
       Map<String, Future<Optional<CntrException>>> started = new LinkedHashMap<>();
       byNode.forEach(
           (node, target) ->
@@ -205,7 +217,7 @@ final class FanoutExecution {
       return FanoutResult.failed(item.label(), e.exitCode().code(), e.getMessage());
     }
     Target target = item.target().orElseThrow();
-    Optional<CntrException> agentFailure = agents.get(target.node());
+    Optional<CntrException> agentFailure = agents.getOrDefault(target.node(), Optional.empty());
     if (agentFailure.isPresent()) {
       CntrException e = agentFailure.get();
       return FanoutResult.failed(item.label(), e.exitCode().code(), e.getMessage());
@@ -247,8 +259,9 @@ final class FanoutExecution {
             TimeUnit.MILLISECONDS);
     long started = System.nanoTime();
     try {
+      SessionCluster library = new LibraryCluster(connection, quiet(errStream));
       int status =
-          new SessionRunner(new LibraryCluster(connection, quiet(errStream)), own, quiet(errStream))
+          new SessionRunner(server ? new ServerCluster(library) : library, own, quiet(errStream))
               .run(request, deadline);
       boolean remoteTimeout =
           (status == TIMED_OUT || status == 128 + 9)

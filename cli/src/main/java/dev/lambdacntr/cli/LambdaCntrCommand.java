@@ -32,6 +32,7 @@ public final class LambdaCntrCommand implements Runnable {
           CleanupCommand.class,
           InstallCommand.class,
           UninstallCommand.class,
+          StatusCommand.class,
           ReleaseProtectionCommand.class,
           CompletionCommand.class);
 

@@ -1,8 +1,8 @@
 package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.kube.ClusterConnection;
-import dev.lambdacntr.cli.protect.PodMarksWriter;
 import dev.lambdacntr.cli.protect.ProtectionGuardian;
+import dev.lambdacntr.target.protect.PodMarksWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -24,42 +24,35 @@ final class SessionClusters {
   private SessionClusters() {}
 
   /**
-   * The cluster for {@code mode}: {@code direct}, {@code server} (the gateway, {@link
-   * ServerCluster}), or {@code auto}: server when the API server serves server mode's group (one
-   * discovery GET, which every authenticated user may make), else direct; {@code -v} says which.
-   * {@code serverPossible} is false when the session needs what server mode does not offer yet.
+   * The cluster for {@code mode}: the gateway ({@link ServerCluster}) over the cluster's own
+   * requests when {@link #serverMode} says so, else direct mode.
    */
   static SessionCluster open(
-      ClusterOptions cluster,
-      Environment env,
-      Progress progress,
-      String mode,
-      boolean serverPossible) {
+      ClusterOptions cluster, Environment env, Progress progress, String mode) {
     SessionCluster inner = open(cluster, env, progress);
+    return serverMode(mode, inner, progress) ? new ServerCluster(inner) : inner;
+  }
+
+  /**
+   * Whether sessions go through the gateway: {@code server}, {@code direct}, or {@code auto}:
+   * server when the API server serves server mode's group (one discovery GET over {@code inner},
+   * which every authenticated user may make); {@code -v} says which and why.
+   */
+  static boolean serverMode(String mode, SessionCluster inner, Progress progress) {
     switch (mode) {
       case "server" -> {
-        if (!serverPossible) {
-          inner.close();
-          throw new CntrException(
-              ExitCode.USAGE,
-              "--mode server does not forward ports yet: use --mode direct for --port-forward");
-        }
         progress.detail("mode: server (--mode server)");
-        return new ServerCluster(inner);
+        return true;
       }
       case "direct" -> {
         progress.detail("mode: direct (--mode direct)");
-        return inner;
+        return false;
       }
       default -> {
-        if (!serverPossible) {
-          progress.detail("mode: direct (server mode does not forward ports yet)");
-          return inner;
-        }
         int status = inner.probe(GatewayRequest.DISCOVERY);
         if (status == 200) {
           progress.detail("mode: server (" + GatewayRequest.DISCOVERY + " is served)");
-          return new ServerCluster(inner);
+          return true;
         }
         progress.detail(
             "mode: direct ("
@@ -67,7 +60,7 @@ final class SessionClusters {
                 + " answered "
                 + (status == 0 ? "nothing" : "HTTP " + status)
                 + ": server mode is not installed or not available)");
-        return inner;
+        return false;
       }
     }
   }

@@ -84,8 +84,7 @@ abstract class SessionCommand implements Callable<Integer> {
     boolean tty = wantsTty();
     boolean rawTerminal = tty && context.stdinIsTerminal().getAsBoolean();
     try (SessionCluster sessionCluster =
-            SessionClusters.open(
-                cluster, context.env(), progress, session.mode, forwards().isEmpty());
+            SessionClusters.open(cluster, context.env(), progress, session.mode);
         TargetCompanion companion =
             new TargetCompanion(
                 sessionCluster,
@@ -105,13 +104,16 @@ abstract class SessionCommand implements Callable<Integer> {
   }
 
   /**
-   * Whether to protect the target: in server mode not yet (the gateway is to set the marks; the
-   * user need not hold the rights to patch the pod).
+   * Whether this CLI protects the target: not in server mode, where the gateway sets and removes
+   * the marks for the session's life (the user need not hold the rights to patch the pod, and no
+   * guardian process is needed).
    */
   private boolean protect(SessionCluster sessionCluster, Progress progress) {
     boolean protect = companions.protect(protectsByDefault());
-    if (protect && sessionCluster.gateway()) {
-      progress.detail("server mode: the target is not protected from scale-downs (not yet)");
+    if (sessionCluster.protectsInGateway(protect)) {
+      if (protect) {
+        progress.detail("server mode: the gateway protects the target while the session lives");
+      }
       return false;
     }
     return protect;

@@ -42,7 +42,8 @@ public final class SessionOptions {
       description =
           "server: through the installed gateway (lambda-cntr install), with the API server"
               + " checking your rights; direct: agents this CLI starts (cluster administrators);"
-              + " auto: server when the API server serves it, else direct (default: ${DEFAULT-VALUE})")
+              + " auto: server when the API server serves it, else direct (env LAMBDA_CNTR_MODE,"
+              + " else auto)")
   String mode = "auto";
 
   @Option(
@@ -114,7 +115,12 @@ public final class SessionOptions {
     }
     if (!List.of("auto", "server", "direct").contains(mode)) {
       throw new CntrException(
-          ExitCode.USAGE, "--mode must be auto, server or direct, not '" + mode + "'");
+          ExitCode.USAGE,
+          "--mode (or "
+              + EnvDefaults.MODE
+              + ") must be auto, server or direct, not '"
+              + mode
+              + "'");
     }
     if (image == null || image.isBlank()) {
       throw new CntrException(ExitCode.USAGE, "--image must not be empty");

@@ -67,7 +67,8 @@ public record SessionRequest(
         command,
         tty,
         fs.flagValue(),
-        image.equals(Version.defaultImage()) ? Optional.empty() : Optional.of(image));
+        image.equals(Version.defaultImage()) ? Optional.empty() : Optional.of(image),
+        Optional.empty());
   }
 
   public ExecRequest agentExec(Target target, AgentPod agent, Progress progress) {

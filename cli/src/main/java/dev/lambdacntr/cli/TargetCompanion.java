@@ -2,14 +2,17 @@ package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
+import dev.lambdacntr.cli.kube.ClusterConnection;
 import dev.lambdacntr.cli.kube.SessionCluster;
-import dev.lambdacntr.cli.protect.PodMarksWriter;
 import dev.lambdacntr.cli.protect.ProtectionGuardian;
-import dev.lambdacntr.cli.protect.TargetProtection;
 import dev.lambdacntr.cli.watch.TargetWatch;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.target.Target;
+import dev.lambdacntr.target.TargetResolver;
+import dev.lambdacntr.target.protect.PodMarksWriter;
+import dev.lambdacntr.target.protect.ProtectionLease;
+import dev.lambdacntr.target.protect.TargetProtection;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +71,10 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
   }
 
   @Override
-  public void beforeExec(Target target) {
+  public void beforeExec(Target named) {
+    // a live watch only for long sessions that hold something; the rest ask at their end
+    boolean live = plan.protect() || !plan.forwards().isEmpty();
+    Target target = live ? resolved(named) : named;
     // the command's own conditions on the target, before anything is started for it
     admit.accept(target);
     // Ctrl-C or SIGTERM on a piped session: release the marks on the way out
@@ -76,11 +82,9 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
     hooked = true;
     String ref = target.namespace() + "/" + target.pod();
     if (target.containerId().isEmpty()) {
-      // server mode: the gateway resolved the container, this CLI knows no container ID to watch
+      // server mode without forwards: the gateway resolves the container and tells its end
       return;
     }
-    // a live watch only for long sessions that hold something; the rest ask at their end
-    boolean live = plan.protect() || !plan.forwards().isEmpty();
     // the client library is opened off the session's path: by the watch and the protection in
     // the background, by the end-of-session check only when the session failed
     watch =
@@ -110,9 +114,16 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
                           target.namespace(),
                           target.pod(),
                           target.podUid()),
-                  "pod " + ref,
-                  message -> notice("warning: " + message),
-                  plan.guardian().map(g -> withTarget(g, target))));
+                  new TargetProtection.Plan(
+                      "pod " + ref,
+                      ProtectionLease.CLI,
+                      message -> notice("warning: " + message),
+                      "a background process retries; the marks expire within "
+                          + ProtectionLease.CLI.ttl().toMinutes()
+                          + " minutes and lambda-cntr cleanup removes expired ones"),
+                  session ->
+                      plan.guardian()
+                          .map(g -> ProtectionGuardian.start(withTarget(g, target), session))));
     }
     if (!plan.forwards().isEmpty()) {
       PortForwarder started =
@@ -130,6 +141,24 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
       }
       onListening.accept(started.listening());
     }
+  }
+
+  /**
+   * The target as its pod says, in server mode where only its names are known ({@link
+   * dev.lambdacntr.cli.kube.ServerCluster#target}): the watch needs the container's ID to tell a
+   * restart, and a debugger's check its host network. One GET of the pod with the user's own
+   * credentials, which forwarding a port needs anyway (as {@code kubectl port-forward} does).
+   */
+  private Target resolved(Target named) {
+    if (!named.containerId().isEmpty()) {
+      return named;
+    }
+    ClusterConnection library = cluster.library();
+    return new TargetResolver(library.client(), library.errors())
+        .resolve(
+            named.namespace(),
+            named.pod(),
+            Optional.of(named.container()).filter(c -> !c.isEmpty()));
   }
 
   /** Completes with the reason when the target is seen going; empty before {@link #beforeExec}. */

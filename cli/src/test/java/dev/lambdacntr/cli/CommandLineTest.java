@@ -112,6 +112,18 @@ class CommandLineTest {
   }
 
   @Test
+  void modeComesFromLambdaCntrModeAndTheFlagWins() {
+    assertThat(parsed(Map.of(), AttachCommand.class, "attach", "pod").session.mode)
+        .isEqualTo("auto");
+    Map<String, String> env = Map.of("LAMBDA_CNTR_MODE", "server");
+    assertThat(parsed(env, AttachCommand.class, "attach", "pod").session.mode).isEqualTo("server");
+    assertThat(parsed(env, ExecuteCommand.class, "execute", "pod", "--", "id").session.mode)
+        .isEqualTo("server");
+    assertThat(parsed(env, AttachCommand.class, "attach", "--mode", "direct", "pod").session.mode)
+        .isEqualTo("direct");
+  }
+
+  @Test
   void executeSplitsContainerAndCommandAtTheDashes() {
     ExecuteCommand e =
         parsed(
@@ -147,6 +159,12 @@ class CommandLineTest {
     expectUsage(
         run("attach", "--timeout", "soon", "pod"),
         "lambda-cntr: Invalid value for option '--timeout': 'soon' is not a duration (examples: 30s, 2m, 1h30m, 500ms, 90)");
+    expectUsage(
+        run("attach", "--mode", "proxy", "pod"),
+        "lambda-cntr: --mode (or LAMBDA_CNTR_MODE) must be auto, server or direct, not 'proxy'");
+    expectUsage(
+        CliHarness.run(Map.of("LAMBDA_CNTR_MODE", "proxy"), "attach", "pod"),
+        "lambda-cntr: --mode (or LAMBDA_CNTR_MODE) must be auto, server or direct, not 'proxy'");
     expectUsage(run("attach"), "lambda-cntr: Missing required parameter: 'POD'");
     expectUsage(run("attach", "--bogus", "pod"), "lambda-cntr: Unknown option: '--bogus'");
     expectUsage(
@@ -175,7 +193,7 @@ class CommandLineTest {
     Result attachHelp = run("attach", "--help");
     assertThat(attachHelp.exit()).isZero();
     assertThat(attachHelp.stdout())
-        .contains("--idle-timeout=DURATION", "--fs=BACKEND", "CNTR_IMAGE")
+        .contains("--idle-timeout=DURATION", "--fs=BACKEND", "CNTR_IMAGE", "LAMBDA_CNTR_MODE")
         .doesNotContain("--socket-path");
     Result version = run("--version");
     assertThat(version.exit()).isZero();

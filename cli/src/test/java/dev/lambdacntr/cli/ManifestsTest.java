@@ -56,6 +56,7 @@ class ManifestsTest {
     assertThat(ds.getMetadata().getNamespace()).isEqualTo(AgentNames.DEFAULT_NAMESPACE);
     assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
         .containsEntry(AgentNames.NAME_LABEL, AgentNames.NAME_VALUE);
+    assertThat(ds.getMetadata().getName()).isEqualTo(AgentNames.DAEMONSET);
   }
 
   @Test
@@ -70,11 +71,13 @@ class ManifestsTest {
     assertThat(role.getRules())
         .extracting(PolicyRule::getResources, PolicyRule::getVerbs)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(List.of("pods"), List.of("get", "list", "delete")),
+            org.assertj.core.groups.Tuple.tuple(
+                List.of("pods"), List.of("get", "list", "watch", "delete")),
             org.assertj.core.groups.Tuple.tuple(List.of("pods/exec"), List.of("create")),
             org.assertj.core.groups.Tuple.tuple(
-                List.of("jobs"), List.of("get", "list", "create", "delete")),
-            org.assertj.core.groups.Tuple.tuple(List.of("events"), List.of("list")));
+                List.of("jobs"), List.of("get", "list", "watch", "create", "delete")),
+            org.assertj.core.groups.Tuple.tuple(List.of("daemonsets"), List.of("get")),
+            org.assertj.core.groups.Tuple.tuple(List.of("events"), List.of("list", "watch")));
   }
 
   @Test

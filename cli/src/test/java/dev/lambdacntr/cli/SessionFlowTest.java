@@ -45,6 +45,23 @@ class SessionFlowTest {
 
   static final String IMAGE = "ghcr.io/lambda-cntr/debug:" + Version.version();
 
+  /** The pods the CLI exec'd into. */
+  List<String> execedPods() {
+    return cluster.calls().stream()
+        .map(c -> c.path().replaceAll("\\?.*", ""))
+        .filter(p -> p.endsWith("/exec"))
+        .map(p -> p.replaceAll(".*/pods/([^/]+)/exec", "$1"))
+        .toList();
+  }
+
+  /** The agent Job's name for {@link #IMAGE} on {@code node}. */
+  static String jobName(String node) {
+    return AgentTemplate.job(
+            new AgentSpec(AgentNames.DEFAULT_NAMESPACE, node, IMAGE, Duration.ofMinutes(15)))
+        .getMetadata()
+        .getName();
+  }
+
   @TempDir Path dir;
   MockCluster cluster;
   Map<String, String> env;
@@ -149,6 +166,9 @@ class SessionFlowTest {
             "POST /apis/authentication.k8s.io/v1/selfsubjectreviews",
             "GET /api/v1/namespaces/default/pods/demo-7d9f",
             "GET /api/v1/namespaces/lambda-cntr/pods",
+            // the proof that the ready agent is its Job's: the Job's UID and template label
+            "GET /apis/batch/v1/namespaces/lambda-cntr/jobs/"
+                + cluster.agentJobs().get(0).getMetadata().getName(),
             "POST /api/v1/namespaces/default/events",
             "GET /api/v1/namespaces/lambda-cntr/pods/"
                 + cluster.agentPods().get(0).getMetadata().getName()
@@ -171,22 +191,50 @@ class SessionFlowTest {
   }
 
   @Test
-  void agentWithAnotherImageIsReplaced() {
-    cluster.addReadyAgent("node-1", "example.org/old:1");
+  void anAgentOfAnotherImageIsLeftAloneAndOneForThisImageStartsBesideIt() {
+    Pod other = cluster.addReadyAgent("node-1", "example.org/old:1");
     Result r = run("execute", "demo-7d9f", "--", "exit", "0");
     assertThat(r.exit()).as(r.stderr()).isZero();
-    assertThat(r.stderr()).contains("it runs image example.org/old:1, this session needs " + IMAGE);
-    assertThat(
-            cluster
-                .agentJobs()
-                .get(0)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getImage())
-        .isEqualTo(IMAGE);
+    assertThat(r.stderr()).contains("creating agent on node node-1 (image " + IMAGE + ")");
+    assertThat(cluster.agentPods())
+        .extracting(p -> p.getMetadata().getUid())
+        .contains(other.getMetadata().getUid())
+        .hasSize(2);
+    assertThat(cluster.agentJobs())
+        .extracting(j -> j.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .containsExactlyInAnyOrder("example.org/old:1", IMAGE);
+    assertThat(execedPods()).doesNotContain(other.getMetadata().getName());
+  }
+
+  @Test
+  void aPodWithTheAgentsLabelsButNoOwningJobIsNeverUsed() throws InterruptedException {
+    Pod real = cluster.addReadyAgent("node-1", IMAGE);
+    Pod forged =
+        new PodBuilder(real)
+            .editMetadata()
+            .withName("forged-agent")
+            .withUid(null)
+            .withResourceVersion(null)
+            .withOwnerReferences()
+            .endMetadata()
+            .build();
+    cluster.client().batch().v1().jobs().inNamespace("lambda-cntr").delete();
+    for (int i = 0; i < 500 && !cluster.agentPods().isEmpty(); i++) {
+      Thread.sleep(10); // the fake Job controller removes the Job's pod
+    }
+    cluster.client().pods().inNamespace("lambda-cntr").resource(forged).create();
+
+    Result r = run("execute", "demo-7d9f", "--", "exit", "0");
+
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stderr())
+        .contains(
+            "not using pod lambda-cntr/forged-agent on node node-1: no Job owns it (it was not"
+                + " created by agent job "
+                + real.getMetadata().getOwnerReferences().get(0).getName()
+                + ")")
+        .contains("creating agent on node node-1");
+    assertThat(execedPods()).isNotEmpty().doesNotContain("forged-agent");
   }
 
   @Test
@@ -205,7 +253,12 @@ class SessionFlowTest {
         .v1()
         .jobs()
         .inNamespace("lambda-cntr")
-        .withName(AgentNames.jobName("node-1"))
+        .withName(
+            AgentTemplate.job(
+                    new AgentSpec(
+                        AgentNames.DEFAULT_NAMESPACE, "node-1", IMAGE, Duration.ofMinutes(15)))
+                .getMetadata()
+                .getName())
         .edit(
             j -> {
               j.setStatus(
@@ -237,7 +290,8 @@ class SessionFlowTest {
     assertThat(r.exit()).isEqualTo(ExitCode.AGENT_FAILED.code());
     assertThat(r.stderr())
         .containsPattern(
-            "lambda-cntr: agent pod lambda-cntr/lambda-cntr-agent-node-1-\\w+ on node node-1 failed:"
+            "lambda-cntr: agent pod lambda-cntr/lambda-cntr-agent-node-1-[0-9a-f]+-\\w+ on node node-1"
+                + " failed:"
                 + " Failed to pull image \"example.org/missing:1\": rpc error: code ="
                 + " NotFound desc = failed to pull and unpack image \"example.org/missing:1\": not"
                 + " found; removed it");
@@ -547,8 +601,8 @@ class SessionFlowTest {
     assertThat(r.exit()).as(r.stderr()).isZero();
     assertThat(phases(r.stderr()))
         .contains(
-            "removed agent job lambda-cntr/lambda-cntr-agent-node-1",
-            "removed agent job lambda-cntr/lambda-cntr-agent-node-2");
+            "removed agent job lambda-cntr/" + jobName("node-1"),
+            "removed agent job lambda-cntr/" + jobName("node-2"));
     assertThat(cluster.agentJobs()).isEmpty();
     assertThat(cluster.agentPods()).isEmpty();
     assertThat(phases(run("cleanup").stderr()))
@@ -563,7 +617,7 @@ class SessionFlowTest {
     assertThat(run("cleanup", "-q", "--node", "node-2").exit()).isZero();
     assertThat(cluster.agentJobs())
         .extracting(j -> j.getMetadata().getName())
-        .containsExactly("lambda-cntr-agent-node-1");
+        .containsExactly(jobName("node-1"));
   }
 
   @Test

@@ -3,19 +3,25 @@ package dev.lambdacntr.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The agents' life: created cold on a target's node, reused warm (the second session creates no pod
  * or Job and prints nothing), one per node, removed by {@code cleanup} (all, or one node's), and
- * gone on their own after the idle timeout, never under an open session. Every test uses an agent
- * namespace of its own, so each starts with no agent whatever ran before.
+ * gone on their own after the idle timeout, never under an open session; an agent for another image
+ * starts beside one that carries a session and never replaces it; a pod that only looks like an
+ * agent (its name and labels, no owning Job) is never used. Every test uses an agent namespace of
+ * its own, so each starts with no agent whatever ran before. Direct mode only, by design: server
+ * mode's node agents are install's DaemonSet, with no Jobs, idle timeout or cleanup.
  */
+@Tag("direct-only")
 class AgentLifecycleIT {
 
   private static final String AGENT_SELECTOR = "app.kubernetes.io/name";
@@ -145,7 +151,7 @@ class AgentLifecycleIT {
         .containsExactlyInAnyOrder(one.node(), two.node());
     assertThat(both).extracting(p -> p.getMetadata().getUid()).contains(uid(first.get(0)));
     assertThat(agentJobs(lambdaCntr.agentNamespace()))
-        .extracting(j -> j.getMetadata().getName())
+        .extracting(j -> j.getMetadata().getName().replaceAll("-[0-9a-f]{12}$", ""))
         .containsExactlyInAnyOrder(
             "lambda-cntr-agent-" + one.node(), "lambda-cntr-agent-" + two.node());
   }
@@ -171,7 +177,7 @@ class AgentLifecycleIT {
         lambdaCntr.run("cleanup", "--agent-namespace", agents, "--node", two.node());
     assertSucceeded(node);
     assertThat(node.stderr())
-        .contains("removed agent job " + agents + "/lambda-cntr-agent-" + two.node());
+        .contains("removed agent job " + agents + "/lambda-cntr-agent-" + two.node() + "-");
     TestCluster.eventually(
         GONE,
         "the agent of " + two.node() + " removed",
@@ -186,7 +192,7 @@ class AgentLifecycleIT {
     LambdaCntr.Result all = lambdaCntr.run("cleanup", "--agent-namespace", agents);
     assertSucceeded(all);
     assertThat(all.stderr())
-        .contains("removed agent job " + agents + "/lambda-cntr-agent-" + one.node());
+        .contains("removed agent job " + agents + "/lambda-cntr-agent-" + one.node() + "-");
     TestCluster.eventually(
         GONE,
         "every agent removed",
@@ -231,5 +237,104 @@ class AgentLifecycleIT {
           .doesNotContain("Failed");
       assertThat(watch.podsCreated()).as("agent pods created").hasSize(1);
     }
+  }
+
+  @Test
+  void anAgentForAnotherImageStartsBesideTheOneCarryingASession() {
+    LambdaCntr lambdaCntr = lambdaCntr("images");
+    String agents = lambdaCntr.agentNamespace();
+    assertSucceeded(lambdaCntr.execute(one.name(), "true"));
+    Pod first = agentPods(agents).get(0);
+    // the same debug image under another name: its ID as the kubelet reports it, already present
+    String otherName = first.getStatus().getContainerStatuses().get(0).getImageID();
+    assertThat(otherName).isNotBlank().isNotEqualTo(cluster.settings().debugImage());
+
+    try (RunningCli session =
+        RunningCli.start(
+            lambdaCntr,
+            lambdaCntr.session(
+                "execute",
+                List.of(),
+                List.of(one.name()),
+                List.of("sh", "-c", "echo started; sleep 12; echo finished; exit 7")))) {
+      session.awaitLine("started (the first session runs)", "started"::equals, GONE);
+
+      LambdaCntr.Result other =
+          lambdaCntr.execute(List.of("-i", otherName), List.of(one.name()), "echo", "other");
+      assertSucceeded(other);
+      assertThat(other.stdout()).isEqualTo("other\n");
+      assertThat(other.stderr())
+          .as("the other image's agent is created, not the first one replaced: %s", other)
+          .contains("creating agent on node " + one.node())
+          .doesNotContain("replacing");
+      assertThat(agentPods(agents))
+          .as("both agents on node %s while the first session runs", one.node())
+          .extracting(AgentLifecycleIT::uid)
+          .contains(uid(first))
+          .hasSize(2);
+
+      assertThat(session.awaitExit(GONE))
+          .as("the first session's own status: %s", session)
+          .isEqualTo(7);
+      assertThat(session.stdout()).as(session.toString()).isEqualTo("started\nfinished\n");
+    }
+    assertThat(agentJobs(agents))
+        .extracting(j -> j.getMetadata().getName())
+        .hasSize(2)
+        .allMatch(n -> n.startsWith("lambda-cntr-agent-" + one.node() + "-"));
+  }
+
+  @Test
+  void aPodThatOnlyLooksLikeTheAgentIsNeverUsed() {
+    LambdaCntr lambdaCntr = lambdaCntr("forged");
+    String agents = lambdaCntr.agentNamespace();
+    assertSucceeded(lambdaCntr.execute(one.name(), "true"));
+    Pod real = agentPods(agents).get(0);
+    String realJob = real.getMetadata().getOwnerReferences().get(0).getName();
+    // The agent's Job goes; a pod with the same name, labels and spec but no owner takes its place.
+    cluster.client().batch().v1().jobs().inNamespace(agents).withName(realJob).delete();
+    TestCluster.eventually(
+        GONE,
+        "the real agent gone",
+        () -> agentPods(agents).isEmpty() && agentJobs(agents).isEmpty(),
+        () -> "agent pods " + agentPods(agents) + ", jobs " + agentJobs(agents));
+    Pod forged =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(real.getMetadata().getName())
+            .withNamespace(agents)
+            .withLabels(real.getMetadata().getLabels())
+            .endMetadata()
+            .withSpec(real.getSpec())
+            .build();
+    cluster.client().pods().inNamespace(agents).resource(forged).create();
+    cluster
+        .client()
+        .pods()
+        .inNamespace(agents)
+        .withName(forged.getMetadata().getName())
+        .waitUntilReady(GONE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+
+    LambdaCntr.Result r = lambdaCntr.execute(List.of("-v"), List.of(one.name()), "echo", "ok");
+
+    assertSucceeded(r);
+    assertThat(r.stdout()).isEqualTo("ok\n");
+    assertThat(r.stderr())
+        .as(r.toString())
+        .contains(
+            "not using pod "
+                + agents
+                + "/"
+                + forged.getMetadata().getName()
+                + " on node "
+                + one.node()
+                + ": no Job owns it")
+        .contains("creating agent on node " + one.node())
+        .doesNotContain("via agent " + agents + "/" + forged.getMetadata().getName() + "\n");
+    assertThat(agentPods(agents))
+        .extracting(p -> p.getMetadata().getName())
+        .contains(forged.getMetadata().getName())
+        .hasSize(2);
+    cluster.client().pods().inNamespace(agents).withName(forged.getMetadata().getName()).delete();
   }
 }

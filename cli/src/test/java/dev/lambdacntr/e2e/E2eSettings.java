@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Assumptions;
  *   <li>{@code LAMBDA_CNTR_E2E_NODES}: two node names, comma-separated (default: the first two
  *       schedulable Ready nodes);
  *   <li>{@code LAMBDA_CNTR_E2E_RUN}: a label value put on the suite's namespaces (scripts/e2e sets
- *       it and deletes what a killed test JVM left).
+ *       it and deletes what a killed test JVM left);
+ *   <li>{@code LAMBDA_CNTR_E2E_MODE}: {@code direct} (default) or {@code server}: the mode every
+ *       CLI run of the suite uses ({@code LAMBDA_CNTR_MODE} for the CLI); server mode must be
+ *       installed (scripts/e2e does it for its server-mode pass).
  * </ul>
  *
  * Without a cluster the suite is skipped, unless {@code CI=true}: then it fails.
@@ -37,9 +40,13 @@ record E2eSettings(
     String busyboxImage,
     String staticImage,
     List<String> nodes,
+    String mode,
     Map<String, String> cliEnvironment) {
 
   private static final String REPOSITORY = "ghcr.io/lambda-cntr/";
+
+  /** Where {@code lambda-cntr install} puts server mode by default (its node agents too). */
+  static final String SERVER_NAMESPACE = "lambda-cntr-system";
 
   /** Reads the environment; skips (or, with {@code CI=true}, fails) when there is no cluster. */
   static E2eSettings fromEnvironment() {
@@ -63,6 +70,10 @@ record E2eSettings(
         variable(env, "LAMBDA_CNTR_E2E_NODES")
             .map(v -> Arrays.stream(v.split(",")).map(String::strip).toList())
             .orElse(List.of());
+    String mode = variable(env, "LAMBDA_CNTR_E2E_MODE").orElse("direct");
+    if (!List.of("direct", "server").contains(mode)) {
+      fail("LAMBDA_CNTR_E2E_MODE must be direct or server, not '" + mode + "'");
+    }
     return new E2eSettings(
         cli.toAbsolutePath(),
         debugImage,
@@ -71,7 +82,21 @@ record E2eSettings(
         variable(env, "LAMBDA_CNTR_E2E_STATIC_IMAGE")
             .orElse(REPOSITORY + "target-static:" + version),
         nodes,
-        Map.of("CNTR_IMAGE", debugImage));
+        mode,
+        Map.of("CNTR_IMAGE", debugImage, "LAMBDA_CNTR_MODE", mode));
+  }
+
+  /**
+   * Skips a case that is direct mode's by design (named in {@code why}) in the server-mode pass,
+   * also with {@code CI=true}: the direct-mode pass runs it.
+   */
+  void directModeOnly(String why) {
+    Assumptions.assumeFalse(serverMode(), () -> "direct mode only: " + why);
+  }
+
+  /** Whether the CLI runs in server mode (through the gateway and the node agents). */
+  boolean serverMode() {
+    return mode.equals("server");
   }
 
   /**

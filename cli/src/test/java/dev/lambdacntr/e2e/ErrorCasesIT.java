@@ -229,6 +229,9 @@ class ErrorCasesIT {
 
   @Test
   void anAgentImageThatCannotBePulledIsReportedAndItsAgentRemoved() {
+    cluster
+        .settings()
+        .directModeOnly("the agent Job the CLI starts; server mode's node agents are install's");
     LambdaCntr pulling = new LambdaCntr(cluster.settings(), ns, namespace.agentNamespace("pull"));
     String agents = pulling.agentNamespace();
     String image = "ghcr.io/lambda-cntr/no-such-image:0.0.0";

@@ -164,6 +164,6 @@ class ExecuteIT {
     assertThat(event.getMessage())
         .contains("executed 'echo " + marker + "' in container main")
         .contains(cluster.settings().debugImage())
-        .contains(lambdaCntr.agentNamespace() + "/");
+        .contains(lambdaCntr.servingAgentNamespace() + "/");
   }
 }

@@ -124,14 +124,7 @@ class HostilePodIT {
       assertThat(fds.split(",")).as(hunt).allMatch(t -> t.equals("DENIED"));
       assertThat(hunt).doesNotContain("PARENT-OF");
       // and the agent's own files, which every later session runs, cannot be changed in its pod
-      Pod agent =
-          cluster
-              .client()
-              .pods()
-              .inNamespace(namespace.agentNamespace("hostile"))
-              .list()
-              .getItems()
-              .get(0);
+      Pod agent = cluster.servingAgent(lambdaCntr, cluster.firstNode());
       String write =
           cluster.exec(
               agent.getMetadata().getNamespace(),

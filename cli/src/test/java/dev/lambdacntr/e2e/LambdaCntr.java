@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real {@code lambda-cntr} launcher as a user does: a child process with the test's
- * environment (KUBECONFIG, CNTR_IMAGE), real pipes for stdin, stdout and stderr, and its exit
- * status. Sessions target one namespace and use one agent namespace.
+ * environment (KUBECONFIG, CNTR_IMAGE, LAMBDA_CNTR_MODE: the suite's mode), real pipes for stdin,
+ * stdout and stderr, and its exit status. Sessions target one namespace and use one agent namespace
+ * (in direct mode).
  */
 final class LambdaCntr {
 
@@ -59,6 +60,14 @@ final class LambdaCntr {
 
   String agentNamespace() {
     return agentNamespace;
+  }
+
+  /**
+   * The namespace of the agents that serve this CLI's sessions: its {@code --agent-namespace} in
+   * direct mode, the node agents' (install's namespace) in server mode.
+   */
+  String servingAgentNamespace() {
+    return settings.serverMode() ? E2eSettings.SERVER_NAMESPACE : agentNamespace;
   }
 
   /** What a run did. */

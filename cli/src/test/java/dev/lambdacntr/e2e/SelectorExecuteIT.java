@@ -79,6 +79,12 @@ class SelectorExecuteIT {
             "fan-a: one fan-a", "fan-a: two",
             "fan-b: one fan-b", "fan-b: two",
             "fan-c: one fan-c", "fan-c: two");
+    if (cluster.settings().serverMode()) {
+      // the node agent of each node served them (install's DaemonSet: one per node, ready)
+      cluster.servingAgent(lambdaCntr, cluster.firstNode());
+      cluster.servingAgent(lambdaCntr, cluster.secondNode());
+      return;
+    }
     // one agent on each node served them
     List<String> agentNodes =
         cluster.client().pods().inNamespace(lambdaCntr.agentNamespace()).list().getItems().stream()

@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
  * terminal), a user {@code dev-a} (a client certificate of the test bed's CA) who holds {@code
  * lambda-cntr-debugger} and {@code pods/exec} in one namespace only: allowed there, refused with 67
  * naming the verb and the namespace in another, and named by the Event on the target; the node
- * agent's port refuses a client without the gateway's certificate from inside the cluster. {@code
- * lambda-cntr uninstall} at the end.
+ * agent's port refuses a client without the gateway's certificate from inside the cluster. The
+ * gateway protects the target while a session or a server-mode port-forward lives (dev-a holds no
+ * right to patch pods or create PodDisruptionBudgets), and removes the marks when it ends, also by
+ * SIGKILL. Port forwards and {@code debug --gdbserver} through the core {@code pods/portforward}
+ * with dev-a's own rights, {@code execute -l} through the gateway, {@code status}, the API server's
+ * audit log naming dev-a, and the faults: a gateway replica or a node agent deleted mid-session.
+ * {@code lambda-cntr uninstall} at the end, then {@code status} exits 81. It chooses its modes
+ * itself (auto, or {@code --mode server}), so it runs in scripts/e2e's direct-mode pass only
+ * ({@code direct-only}): the server-mode pass has server mode installed already, which this class
+ * would rotate and remove.
  */
+@Tag("direct-only")
 class ServerModeIT {
 
   /** The test bed's CA, which signs dev-a's client certificate (testbed/pki.sh). */
@@ -43,6 +54,9 @@ class ServerModeIT {
   static final String INSTALL_NS = "lambda-cntr-system";
   static final String USER = "dev-a";
 
+  /** The test bed's API server audit log (testbed/up). */
+  static final String AUDIT_LOG = "/var/lib/lambda-cntr-testbed/logs/audit.log";
+
   static TestCluster cluster;
   static E2eNamespace allowed;
   static E2eNamespace other;
@@ -51,6 +65,8 @@ class ServerModeIT {
   static LambdaCntr devA;
   static LambdaCntr devAOther;
   static Path work;
+  static Target gatewayFaultTarget;
+  static Target agentFaultTarget;
 
   @BeforeAll
   static void install() throws IOException {
@@ -64,8 +80,21 @@ class ServerModeIT {
     other = cluster.namespace("srv-b");
     Target.busybox(cluster, allowed.name(), "target", cluster.firstNode());
     Target.busybox(cluster, other.name(), "target", cluster.firstNode());
-    admin = new LambdaCntr(cluster.settings(), allowed.name(), allowed.agentNamespace("srv"));
-    adminOther = new LambdaCntr(cluster.settings(), other.name(), other.agentNamespace("srv"));
+    gatewayFaultTarget = Target.busybox(cluster, allowed.name(), "gw-fault", cluster.firstNode());
+    agentFaultTarget = Target.busybox(cluster, allowed.name(), "agent-fault", cluster.firstNode());
+    for (String node : List.of(cluster.firstNode(), cluster.secondNode())) {
+      Pod fan = E2eNamespace.target("fan-" + node, node, cluster.settings().busyboxImage());
+      fan.getMetadata().getLabels().put("fan", "out");
+      cluster.runReady(allowed.name(), fan);
+    }
+    // the mode as a user has it (auto), not the suite's pass's
+    Map<String, String> auto = Map.of("LAMBDA_CNTR_MODE", "auto");
+    admin =
+        new LambdaCntr(cluster.settings(), allowed.name(), allowed.agentNamespace("srv"))
+            .withEnvironment(auto);
+    adminOther =
+        new LambdaCntr(cluster.settings(), other.name(), other.agentNamespace("srv"))
+            .withEnvironment(auto);
 
     LambdaCntr.Result installed =
         admin.run("install", "--image", cluster.settings().debugImage(), "--timeout", "4m", "-v");
@@ -85,6 +114,10 @@ class ServerModeIT {
         LambdaCntr.Result removed = admin.run("uninstall", "--timeout", "3m");
         assertThat(removed.exit()).as(removed.toString()).isZero();
         assertThat(cluster.client().namespaces().withName(INSTALL_NS).get()).isNull();
+        LambdaCntr.Result status = admin.run("status");
+        assertThat(status.exit()).as(status.toString()).isEqualTo(81);
+        assertThat(status.stdout()).as(status.toString()).contains("server mode: not installed");
+        assertThat(status.stderr()).as(status.toString()).contains("lambda-cntr install");
       }
     } finally {
       if (allowed != null) {
@@ -186,13 +219,14 @@ class ServerModeIT {
   @Test
   void aSessionEndsWhenItsClientIsKilled() {
     // a client gone by SIGKILL (a lost laptop): the API server closes the gateway's side, the
-    // gateway the node agent's, and the node agent ends every process of the session
+    // gateway the node agent's, and the node agent ends every process of the session; the
+    // gateway removes the protection marks it set, with no guardian process on the client's side
     RunningCli session =
         RunningCli.start(
             admin,
             admin.session(
                 "execute",
-                List.of("--mode", "server"),
+                List.of("--mode", "server", "--protect"),
                 List.of("target"),
                 List.of("sleep", "301")));
     try {
@@ -201,15 +235,123 @@ class ServerModeIT {
           "the session in the pod",
           () -> sessionProcesses().contains("comm=lambda-cntr-exe"),
           session::toString);
+      assertThat(marks(allowed.name())).as(session.toString()).isEqualTo(Marks.ALL);
       session.kill();
       TestCluster.eventually(
           Duration.ofSeconds(30),
           "no session process left in the pod after the CLI's SIGKILL",
           () -> !sessionProcesses().contains("comm=lambda-cntr-exe"),
           ServerModeIT::sessionProcesses);
+      TestCluster.eventually(
+          Duration.ofSeconds(30),
+          "no protection marks left on the pod after the CLI's SIGKILL",
+          () -> marks(allowed.name()) == Marks.NONE,
+          () -> describeMarks(allowed.name()));
     } finally {
       session.kill();
     }
+  }
+
+  @Test
+  void theGatewayProtectsTheTargetOfAnAttachForDevAUntilItEnds() {
+    // dev-a may neither patch pods nor create PodDisruptionBudgets: the gateway does both
+    RunningCli session =
+        RunningCli.start(
+            devA,
+            devA.session("attach", List.of("--mode", "server"), List.of("target"), List.of()));
+    try {
+      TestCluster.eventually(
+          Duration.ofMinutes(2),
+          "the pod marked while dev-a is attached",
+          () -> marks(allowed.name()) == Marks.ALL,
+          () -> describeMarks(allowed.name()) + "\n" + session);
+      session.write("exit 4\n");
+      session.closeStdin();
+      assertThat(session.awaitExit(Duration.ofSeconds(60))).as(session.toString()).isEqualTo(4);
+      TestCluster.eventually(
+          Duration.ofSeconds(20),
+          "no protection marks left on the pod after the session",
+          () -> marks(allowed.name()) == Marks.NONE,
+          () -> describeMarks(allowed.name()));
+    } finally {
+      session.kill();
+    }
+  }
+
+  @Test
+  void aServerModePortForwardHasTheGatewayProtectThePodWhileItForwards() {
+    RunningCli forward =
+        RunningCli.start(
+            admin,
+            List.of(
+                "port-forward", "--mode", "server", "-v", "-n", allowed.name(), "target", ":8080"));
+    try {
+      forward.awaitLine(
+          "naming the local port", l -> l.contains(" -> 8080 in pod "), Duration.ofMinutes(1));
+      TestCluster.eventually(
+          Duration.ofSeconds(30),
+          "the pod marked while forwarding",
+          () -> marks(allowed.name()) == Marks.ALL,
+          () -> describeMarks(allowed.name()) + "\n" + forward);
+      assertThat(forward.stderr()).contains("the gateway protects pod " + allowed.name());
+      forward.kill();
+      TestCluster.eventually(
+          Duration.ofSeconds(30),
+          "no protection marks left on the pod after the port-forward's SIGKILL",
+          () -> marks(allowed.name()) == Marks.NONE,
+          () -> describeMarks(allowed.name()));
+    } finally {
+      forward.kill();
+    }
+  }
+
+  /** Whether the target carries every protection mark, none, or some. */
+  enum Marks {
+    ALL,
+    NONE,
+    SOME
+  }
+
+  static Marks marks(String namespace) {
+    Pod pod = cluster.client().pods().inNamespace(namespace).withName("target").get();
+    Map<String, String> annotations =
+        pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations();
+    Map<String, String> labels =
+        pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+    List<Boolean> present =
+        List.of(
+            "2147483647".equals(annotations.get(ServerlessProtectionIT.COST)),
+            "false".equals(annotations.get(ServerlessProtectionIT.SAFE_TO_EVICT)),
+            annotations.containsKey(ServerlessProtectionIT.STATE),
+            labels.containsKey(ServerlessProtectionIT.LABEL),
+            cluster
+                    .client()
+                    .genericKubernetesResources(ServerlessProtectionIT.PDB)
+                    .inNamespace(namespace)
+                    .withName("lambda-cntr-target")
+                    .get()
+                != null);
+    return present.stream().allMatch(b -> b)
+        ? Marks.ALL
+        : present.stream().noneMatch(b -> b) ? Marks.NONE : Marks.SOME;
+  }
+
+  static String describeMarks(String namespace) {
+    Pod pod = cluster.client().pods().inNamespace(namespace).withName("target").get();
+    return "annotations "
+        + pod.getMetadata().getAnnotations()
+        + ", labels "
+        + pod.getMetadata().getLabels()
+        + ", budgets "
+        + cluster
+            .client()
+            .genericKubernetesResources(ServerlessProtectionIT.PDB)
+            .inNamespace(namespace)
+            .list()
+            .getItems()
+            .stream()
+            .map(b -> b.getMetadata().getName())
+            .toList();
   }
 
   private static String sessionProcesses() {
@@ -294,7 +436,317 @@ class ServerModeIT {
     }
   }
 
-  /** dev-a: lambda-cntr-debugger and create pods/exec (with get pods) in {@code namespace}. */
+  @Test
+  void statusShowsTheGatewayAndTheNodeAgentsPerNode() {
+    LambdaCntr.Result r = admin.run("status", "--namespace", INSTALL_NS);
+    assertThat(r.exit()).as(r.toString()).isZero();
+    String version = cluster.settings().debugImage().replaceAll(".*:", "");
+    assertThat(r.stdout())
+        .as(r.toString())
+        .contains(
+            "server mode: installed, APIService v1alpha1.cntr.lambda-cntr.dev is Available",
+            "gateway: 2 of 2 replicas ready",
+            "node agents: 2 of 2 nodes ready")
+        .containsPattern("(?m)^  " + cluster.firstNode() + " +lambda-cntr-node-agent-\\S+ +yes +")
+        .containsPattern("(?m)^  " + cluster.secondNode() + " +lambda-cntr-node-agent-\\S+ +yes +")
+        .contains(version);
+  }
+
+  @Test
+  void executeDashLFansOutThroughTheGateway() {
+    LambdaCntr.Result r =
+        admin.run(
+            new byte[0],
+            admin.session(
+                "execute",
+                List.of("--mode", "server", "-v", "-l", "fan=out"),
+                List.of(),
+                List.of("sh", "-c", "echo in-$(hostname)")));
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.stderr()).as(r.toString()).contains("mode: server");
+    for (String node : List.of(cluster.firstNode(), cluster.secondNode())) {
+      assertThat(r.stdout()).as(r.toString()).contains("in-fan-" + node);
+    }
+    // no direct-mode agent was made for it
+    assertThat(cluster.client().pods().inNamespace(admin.agentNamespace()).list().getItems())
+        .isEmpty();
+  }
+
+  @Test
+  void devAForwardsAPortOfTheirSessionWithTheirOwnRights() throws IOException {
+    int local = RemoteDebuggerIT.freePort();
+    try (RunningCli session =
+        RunningCli.start(
+            devA,
+            devA.session(
+                "execute",
+                List.of("--mode", "server", "--port-forward", local + ":8080"),
+                List.of("target"),
+                List.of(
+                    "sh",
+                    "-c",
+                    "mkdir -p /tmp/www && echo forwarded-by-dev-a > /tmp/www/index.html && cd"
+                        + " /tmp/www && exec python3 -m http.server --bind 127.0.0.1 8080")))) {
+      session.awaitLine(
+          "saying it forwards", l -> l.contains(" -> 8080 in pod "), Duration.ofMinutes(1));
+      StringBuilder last = new StringBuilder();
+      TestCluster.eventually(
+          Duration.ofSeconds(60),
+          "the session's HTTP server through the forwarded port",
+          () -> {
+            last.setLength(0);
+            last.append(httpGet(local));
+            return last.toString().contains("forwarded-by-dev-a");
+          },
+          () -> last + "\n" + session);
+      assertThat(session.stderr()).doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void debugGdbserverInServerMode() throws Exception {
+    int local = RemoteDebuggerIT.freePort();
+    try (RunningCli debug =
+        RunningCli.start(
+            devA,
+            devA.session(
+                "debug",
+                List.of("--mode", "server", "--gdbserver", "--local-port", Integer.toString(local)),
+                List.of("target"),
+                List.of()))) {
+      debug.awaitLine(
+          "with the connect command", l -> l.contains("connect with:"), Duration.ofMinutes(2));
+      debug.awaitLine(
+          "from gdbserver saying it listens",
+          l -> l.contains("Listening on port 2345"),
+          Duration.ofMinutes(1));
+      Process gdb =
+          new ProcessBuilder(
+                  "gdb",
+                  "-batch",
+                  "-nx",
+                  "-ex",
+                  "set remote hostio-setfs-packet off",
+                  "-ex",
+                  "set sysroot target:/proc/1/root",
+                  "-ex",
+                  "target remote localhost:" + local,
+                  "-ex",
+                  "info registers rip",
+                  "-ex",
+                  "detach")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(gdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(gdb.waitFor(60, TimeUnit.SECONDS)).as(out).isTrue();
+      assertThat(out).as(out).contains("rip").contains("[Inferior 1 (process 1) detached]");
+    }
+  }
+
+  @Test
+  void theAuditLogNamesDevAForTheGatewaysSubresource() throws IOException {
+    Path log = Path.of(System.getenv().getOrDefault("LAMBDA_CNTR_E2E_AUDIT_LOG", AUDIT_LOG));
+    Assumptions.assumeTrue(
+        Files.isReadable(log),
+        "no API server audit log at " + log + " (LAMBDA_CNTR_E2E_AUDIT_LOG)");
+    LambdaCntr.Result r =
+        devA.execute(List.of("--mode", "server"), List.of("target"), "echo", "audited");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    List<String> wanted =
+        List.of(
+            "\"username\":\"" + USER + "\"",
+            "\"namespace\":\"" + allowed.name() + "\"",
+            "\"name\":\"target\"",
+            "\"apiGroup\":\"cntr.lambda-cntr.dev\"",
+            "\"subresource\":\"execute\"");
+    TestCluster.eventually(
+        Duration.ofSeconds(20),
+        "an audit entry naming " + USER + " for pods/execute of cntr.lambda-cntr.dev",
+        () -> {
+          try {
+            return Files.readAllLines(log).stream()
+                .anyMatch(l -> wanted.stream().allMatch(l::contains));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        () -> "no line with all of " + wanted + " in " + log);
+  }
+
+  @Test
+  void deletingTheGatewayReplicaOfASessionEndsItWith76AndTheOtherReplicaServesAtOnce() {
+    RunningCli session =
+        RunningCli.start(
+            admin,
+            admin.session(
+                "execute",
+                List.of("--mode", "server"),
+                List.of("gw-fault"),
+                List.of("sleep", "301")));
+    try {
+      String opened = "session opened: ";
+      String ref = allowed.name() + "/gw-fault";
+      StringBuilder serving = new StringBuilder();
+      TestCluster.eventually(
+          Duration.ofMinutes(2),
+          "the gateway replica logging the session",
+          () -> {
+            for (Pod p : gatewayPods()) {
+              String log =
+                  cluster
+                      .client()
+                      .pods()
+                      .inNamespace(INSTALL_NS)
+                      .withName(p.getMetadata().getName())
+                      .getLog();
+              if (log.lines().anyMatch(l -> l.contains(opened) && l.contains(ref))) {
+                serving.append(p.getMetadata().getName());
+                return true;
+              }
+            }
+            return false;
+          },
+          session::toString);
+      TestCluster.eventually(
+          Duration.ofSeconds(30),
+          "the session in the pod",
+          () -> processes("gw-fault").contains("comm=lambda-cntr-exe"),
+          session::toString);
+      cluster.client().pods().inNamespace(INSTALL_NS).withName(serving.toString()).delete();
+      int exit = session.awaitExit(Duration.ofSeconds(60));
+      assertThat(exit).as(session.toString()).isEqualTo(76);
+      assertThat(session.stderr()).as(session.toString()).contains("session lost");
+      // at once, through the other replica: the deleted one is out of the Service's endpoints
+      LambdaCntr.Result next =
+          admin.execute(List.of("--mode", "server"), List.of("gw-fault"), "echo", "next");
+      assertThat(next.exit()).as(next.toString()).isZero();
+      assertThat(next.stdout()).isEqualTo("next\n");
+      TestCluster.eventually(
+          Duration.ofSeconds(30),
+          "no session process left in the pod",
+          () -> !processes("gw-fault").contains("comm=lambda-cntr-exe"),
+          () -> processes("gw-fault"));
+      gatewayFaultTarget.assertUnchanged();
+    } finally {
+      session.kill();
+      awaitServerModeReady();
+    }
+  }
+
+  @Test
+  void deletingTheNodeAgentMidSessionLeavesNoProcessOrMountAndItComesBack() throws IOException {
+    List<String> mountsBefore = hostMounts();
+    RunningCli session =
+        RunningCli.start(
+            admin,
+            admin.session(
+                "execute",
+                List.of("--mode", "server"),
+                List.of("agent-fault"),
+                List.of("sleep", "302")));
+    try {
+      TestCluster.eventually(
+          Duration.ofMinutes(2),
+          "the session in the pod",
+          () -> processes("agent-fault").contains("comm=lambda-cntr-exe"),
+          session::toString);
+      String node = agentFaultTarget.node();
+      Pod agent =
+          cluster
+              .client()
+              .pods()
+              .inNamespace(INSTALL_NS)
+              .withLabel("app.kubernetes.io/name", "lambda-cntr-node-agent")
+              .list()
+              .getItems()
+              .stream()
+              .filter(p -> node.equals(p.getSpec().getNodeName()))
+              .findFirst()
+              .orElseThrow();
+      cluster
+          .client()
+          .pods()
+          .inNamespace(INSTALL_NS)
+          .withName(agent.getMetadata().getName())
+          .delete();
+      int exit = session.awaitExit(Duration.ofSeconds(90));
+      assertThat(exit).as(session.toString()).isNotZero();
+      assertThat(session.stderr()).as(session.toString()).contains("lambda-cntr:");
+      TestCluster.eventually(
+          Duration.ofSeconds(30),
+          "no session process left in the pod",
+          () -> !processes("agent-fault").contains("comm=lambda-cntr-exe"),
+          () -> processes("agent-fault"));
+      assertThat(hostMounts()).as("the node's mounts of lambda-cntr").isEqualTo(mountsBefore);
+      agentFaultTarget.assertUnchanged();
+      awaitServerModeReady();
+      LambdaCntr.Result next =
+          admin.execute(List.of("--mode", "server"), List.of("agent-fault"), "echo", "next");
+      assertThat(next.exit()).as(next.toString()).isZero();
+      assertThat(next.stdout()).isEqualTo("next\n");
+    } finally {
+      session.kill();
+      awaitServerModeReady();
+    }
+  }
+
+  private static List<Pod> gatewayPods() {
+    return cluster
+        .client()
+        .pods()
+        .inNamespace(INSTALL_NS)
+        .withLabel("app.kubernetes.io/name", "lambda-cntr-gateway")
+        .list()
+        .getItems();
+  }
+
+  /** Until status says all is ready (replicas and agents replaced after a fault). */
+  private static void awaitServerModeReady() {
+    StringBuilder last = new StringBuilder();
+    TestCluster.eventually(
+        Duration.ofMinutes(3),
+        "server mode ready again",
+        () -> {
+          LambdaCntr.Result r = admin.run("status");
+          last.setLength(0);
+          last.append(r);
+          return r.exit() == 0;
+        },
+        last::toString);
+  }
+
+  private static String processes(String pod) {
+    return cluster.exec(allowed.name(), pod, "main", "sh", "-c", HostilePodIT.HUNT);
+  }
+
+  /**
+   * This machine's mounts that name lambda-cntr, outside the test bed's own directories (the test
+   * bed's nodes run here: a session's mount left in the host's namespace would show).
+   */
+  private static List<String> hostMounts() throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+        .filter(l -> l.contains("cntr") && !l.contains("lambda-cntr-testbed"))
+        .map(l -> l.replaceFirst("^\\d+ \\d+ ", ""))
+        .sorted()
+        .toList();
+  }
+
+  private static String httpGet(int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+      s.setSoTimeout(5_000);
+      s.getOutputStream()
+          .write("GET / HTTP/1.0\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /**
+   * dev-a: lambda-cntr-debugger, create pods/exec and pods/portforward (with get pods) in {@code
+   * namespace}.
+   */
   static void grantDevA(String namespace) {
     var rbac = cluster.client().rbac();
     rbac.roles()
@@ -313,6 +765,13 @@ class ServerModeIT {
                 .withApiGroups("")
                 .withResources("pods")
                 .withVerbs("get")
+                .endRule()
+                // port forwards go through the core pods/portforward with the user's rights
+                // (manifests/server/debugger-role.yaml), as kubectl port-forward does
+                .addNewRule()
+                .withApiGroups("")
+                .withResources("pods/portforward")
+                .withVerbs("create", "get")
                 .endRule()
                 .build())
         .create();

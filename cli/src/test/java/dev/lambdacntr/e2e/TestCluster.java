@@ -144,6 +144,32 @@ final class TestCluster {
     }
   }
 
+  /**
+   * The agent pod on {@code node} that serves {@code cli}'s sessions: its own agent (in its agent
+   * namespace) in direct mode, the node agent of install's DaemonSet in server mode.
+   */
+  Pod servingAgent(LambdaCntr cli, String node) {
+    var pods = client.pods().inNamespace(cli.servingAgentNamespace());
+    List<Pod> agents =
+        (settings.serverMode()
+                ? pods.withLabel("app.kubernetes.io/name", "lambda-cntr-node-agent")
+                : pods)
+            .list().getItems().stream()
+                .filter(p -> node.equals(p.getSpec().getNodeName()))
+                .filter(TestCluster::isReady)
+                .toList();
+    if (agents.size() != 1) {
+      fail(
+          "expected one ready agent on "
+              + node
+              + " in "
+              + cli.servingAgentNamespace()
+              + ": "
+              + agents.stream().map(p -> p.getMetadata().getName()).toList());
+    }
+    return agents.get(0);
+  }
+
   static boolean isReady(Pod pod) {
     List<PodCondition> conditions =
         pod.getStatus() == null

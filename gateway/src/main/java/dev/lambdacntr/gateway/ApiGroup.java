@@ -17,8 +17,14 @@ public final class ApiGroup {
   public static final String EXECUTE = "execute";
   public static final String PORTFORWARD = "portforward";
 
+  /**
+   * Holds the pod's protection marks while its WebSocket is open: what server mode's standalone
+   * port-forward asks for (the forward itself is the core {@code pods/portforward}).
+   */
+  public static final String PROTECT = "protect";
+
   /** The subresources of {@code pods}, in discovery order. */
-  public static final List<String> SUBRESOURCES = List.of(ATTACH, EXECUTE, PORTFORWARD);
+  public static final List<String> SUBRESOURCES = List.of(ATTACH, EXECUTE, PORTFORWARD, PROTECT);
 
   private ApiGroup() {}
 }

@@ -3,6 +3,7 @@ package dev.lambdacntr.gateway;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,10 @@ import java.util.function.Function;
  * @param agentCa the CA the node agents' serving certificates chain to
  * @param agentPort the node agents' port
  * @param namespace the gateway's namespace: its policy and the node agents live there
+ * @param protectionLease how long a session's hold on its pod's protection marks lasts unrenewed
+ *     ({@code --protection-lease-seconds}; renewed three times within it)
+ * @param sweepInterval how often the expired holds in the cluster are removed ({@code
+ *     --protection-sweep-seconds})
  */
 public record GatewayConfig(
     int port,
@@ -29,7 +34,9 @@ public record GatewayConfig(
     Path agentClientKey,
     Path agentCa,
     int agentPort,
-    String namespace) {
+    String namespace,
+    Duration protectionLease,
+    Duration sweepInterval) {
 
   private static final Map<String, String> DEFAULTS =
       Map.of(
@@ -40,7 +47,9 @@ public record GatewayConfig(
           "agent-client-key", "/var/run/lambda-cntr/agent-client/tls.key",
           "agent-ca", "/var/run/lambda-cntr/agent-client/ca.crt",
           "agent-port", "10251",
-          "namespace", "lambda-cntr-system");
+          "namespace", "lambda-cntr-system",
+          "protection-lease-seconds", "60",
+          "protection-sweep-seconds", "30");
 
   /** Reads the options, then the environment. */
   public static GatewayConfig parse(List<String> args, Function<String, String> env) {
@@ -76,7 +85,18 @@ public record GatewayConfig(
         Path.of(value.apply("agent-client-key")),
         Path.of(value.apply("agent-ca")),
         number(value.apply("agent-port"), "agent-port"),
-        value.apply("namespace"));
+        value.apply("namespace"),
+        seconds(value.apply("protection-lease-seconds"), "protection-lease-seconds"),
+        seconds(value.apply("protection-sweep-seconds"), "protection-sweep-seconds"));
+  }
+
+  private static Duration seconds(String value, String name) {
+    int n = number(value, name);
+    if (n < 3) {
+      throw new CntrException(
+          ExitCode.USAGE, "lambda-cntr-gateway: --" + name + " must be at least 3, not " + n);
+    }
+    return Duration.ofSeconds(n);
   }
 
   private static int number(String value, String name) {

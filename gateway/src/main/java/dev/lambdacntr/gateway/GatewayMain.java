@@ -6,9 +6,11 @@ import dev.lambdacntr.gateway.authz.SessionAuthorizer;
 import dev.lambdacntr.gateway.http.GatewayLog;
 import dev.lambdacntr.gateway.http.GatewayServer;
 import dev.lambdacntr.gateway.policy.PolicySource;
+import dev.lambdacntr.gateway.protect.GatewayProtections;
 import dev.lambdacntr.gateway.session.NodeAgents;
 import dev.lambdacntr.gateway.session.SessionPreparation;
 import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.target.protect.ProtectionLease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vertx.core.Vertx;
@@ -57,6 +59,13 @@ public final class GatewayMain {
             new PolicySource(client, config.namespace(), Instant::now),
             new NodeAgents(client, config.namespace()),
             Instant::now);
+    GatewayProtections protections =
+        new GatewayProtections(client, new ProtectionLease(config.protectionLease()));
+    protections.sweepEvery(vertx, config.sweepInterval());
+    // a replica stopped (rolling update, scale-down) releases what it holds; one killed leaves
+    // holds that expire and are swept by the other replica
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(protections::releaseAll, "lambda-cntr-gateway-release"));
     WebSocketClientOptions agentTls =
         new WebSocketClientOptions()
             .setKeyCertOptions(
@@ -81,6 +90,7 @@ public final class GatewayMain {
             vertx,
             new RequestHeaderAuthenticator(trust, Date::new),
             preparation,
+            protections,
             agentTls,
             config.agentPort(),
             trust::loaded)

@@ -155,7 +155,7 @@ class ServerManifestsTest {
   }
 
   @Test
-  void theGatewaysClusterRoleIsReviewsPodReadsAndEventsOnly() {
+  void theGatewaysClusterRoleIsReviewsPodReadsEventsAndProtectionMarksOnly() {
     ClusterRole role = one(ClusterRole.class, "lambda-cntr-gateway");
     assertThat(role.getRules())
         .extracting(PolicyRule::getApiGroups, PolicyRule::getResources, PolicyRule::getVerbs)
@@ -164,8 +164,9 @@ class ServerManifestsTest {
                 List.of("authorization.k8s.io"),
                 List.of("subjectaccessreviews"),
                 List.of("create")),
-            tuple(List.of(""), List.of("pods"), List.of("get")),
-            tuple(List.of(""), List.of("events"), List.of("create")));
+            tuple(List.of(""), List.of("pods"), List.of("get", "list", "patch")),
+            tuple(List.of(""), List.of("events"), List.of("create")),
+            tuple(List.of("policy"), List.of("poddisruptionbudgets"), List.of("create", "delete")));
     assertBoundToTheGateway(one(ClusterRoleBinding.class, "lambda-cntr-gateway").getSubjects());
   }
 
@@ -197,15 +198,22 @@ class ServerManifestsTest {
   }
 
   @Test
-  void noRoleGrantsWildcardsSecretsExecOrWrites() {
+  void noRoleGrantsWildcardsSecretsExecOrWritesBeyondTheProtectionMarks() {
     Stream.concat(
             all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
             all(Role.class).stream().flatMap(r -> r.getRules().stream()))
         .forEach(
             rule -> {
+              // the protection marks: patch pods, delete their budgets (and nothing else)
+              List<String> writes =
+                  rule.getResources().equals(List.of("pods"))
+                      ? List.of("delete")
+                      : rule.getResources().equals(List.of("poddisruptionbudgets"))
+                          ? List.of("patch")
+                          : List.of("delete", "patch");
+              assertThat(rule.getVerbs()).doesNotContainAnyElementsOf(writes);
               assertThat(rule.getVerbs())
-                  .doesNotContain(
-                      "*", "delete", "patch", "update", "escalate", "bind", "impersonate");
+                  .doesNotContain("*", "update", "escalate", "bind", "impersonate");
               assertThat(rule.getResources())
                   .doesNotContain("*", "secrets", "pods/exec", "nodes/proxy");
               assertThat(rule.getApiGroups()).doesNotContain("*");

@@ -17,7 +17,18 @@ public final class AgentNames {
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY_VALUE = "lambda-cntr";
   public static final String NODE_LABEL = "lambda-cntr.dev/node";
+
+  /**
+   * The hash of the pod template an agent Job was made from ({@link AgentTemplate#templateHash}),
+   * on the Job and, through its template, on its pod: part of the proof that a pod is an agent this
+   * CLI made for this image, node and idle timeout.
+   */
+  public static final String TEMPLATE_LABEL = "lambda-cntr.dev/template";
+
   public static final String POD_SECURITY_LABEL = "pod-security.kubernetes.io/enforce";
+
+  /** The DaemonSet of {@code manifests/daemonset.yaml}, whose pods serve their image too. */
+  public static final String DAEMONSET = "lambda-cntr-agent";
 
   /** The agent container's name in every agent pod. */
   public static final String CONTAINER = "agent";
@@ -25,16 +36,34 @@ public final class AgentNames {
   private static final String PREFIX = "lambda-cntr-agent-";
   private static final int MAX_LABEL = 63;
 
+  /** How many hex digits of the template hash go into names and labels. */
+  public static final int HASH_LENGTH = 12;
+
   private AgentNames() {}
 
-  /** The Job's name: {@code lambda-cntr-agent-NODE}, shortened with a hash past 63 characters. */
-  public static String jobName(String node) {
-    return fit(PREFIX + node, node);
+  /**
+   * The Job's name: {@code lambda-cntr-agent-NODE-HASH}, the node shortened to keep it within 63
+   * characters. One name per node and template (image, idle timeout): an agent for another image is
+   * another Job beside it, never a replacement of an agent that may carry sessions. The hash covers
+   * the node, so shortened names of two nodes still differ.
+   */
+  public static String jobName(String node, String templateHash) {
+    String head = PREFIX + node;
+    int room = MAX_LABEL - templateHash.length() - 1;
+    if (head.length() > room) {
+      head = head.substring(0, room).replaceAll("[-.]+$", "");
+    }
+    return head + "-" + templateHash;
   }
 
   /** The node as a label value (63 characters at most). */
   public static String nodeLabelValue(String node) {
     return fit(node, node);
+  }
+
+  /** The first {@value #HASH_LENGTH} hex digits of the SHA-256 of {@code text}. */
+  static String hash(String text) {
+    return sha256(text).substring(0, HASH_LENGTH);
   }
 
   /** The labels every agent pod carries (the DaemonSet's pods carry the first two). */

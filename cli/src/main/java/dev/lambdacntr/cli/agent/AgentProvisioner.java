@@ -5,11 +5,11 @@ import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.target.ApiCall;
 import dev.lambdacntr.target.KubeErrors;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,18 +17,20 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Makes sure a ready agent runs on the target's node: reuses a fitting one (a ready agent: one list
- * request), else creates the agent Job and waits until its pod is ready, reporting a broken agent
- * with the kubelet's reason and removing it.
+ * Makes sure a ready agent for the session's image runs on the target's node: reuses the one made
+ * from the same template when it is proven to be its Job's ({@link AgentOwnership}), else creates
+ * that Job and watches until its pod is ready, reporting a broken agent with the kubelet's reason
+ * and removing it. Agents of other images on the node are never touched.
  */
 public final class AgentProvisioner {
-
-  private static final long POLL_MILLIS = 100;
 
   private final KubernetesClient client;
   private final KubeErrors errors;
@@ -64,49 +66,99 @@ public final class AgentProvisioner {
         .toList();
   }
 
-  /** A ready agent among {@code existing} that fits {@code spec}, found without a request. */
-  public static Optional<AgentPod> reusable(AgentSpec spec, List<Pod> existing) {
+  /**
+   * A ready pod among {@code existing} that claims {@code spec}'s template, found without a
+   * request; it is used only once {@link AgentOwnership#whyNotOurs} proved it against its Job.
+   */
+  public static Optional<Pod> readyClaimant(AgentSpec spec, List<Pod> existing) {
     return existing.stream()
-        .filter(p -> fits(p, spec))
-        .findFirst()
+        .filter(p -> AgentOwnership.claims(p, spec))
         .filter(p -> AgentHealth.of(p, Optional.empty()) instanceof AgentHealth.Ready)
-        .map(p -> new AgentPod(spec.namespace(), p.getMetadata().getName(), spec.node(), false));
+        .findFirst();
   }
 
   /**
-   * Returns a ready agent that fits {@code spec}, creating or replacing one when needed.
+   * Returns a ready agent made from {@code spec}'s template, creating its Job when needed. Agents
+   * of other images or idle timeouts on the node are other Jobs, left alone (they may carry
+   * sessions; they end by themselves when idle); a pod that claims the template but is not proven
+   * to be its Job's is reported and never used.
    *
    * @param spec the agent the session needs
    * @param existing what {@link #agentsOn} found on the node
    * @param deadline {@link System#nanoTime} by which the agent must be ready
    */
   public AgentPod ensure(AgentSpec spec, List<Pod> existing, long deadline) {
-    Optional<Pod> fitting = existing.stream().filter(p -> fits(p, spec)).findFirst();
-    if (fitting.isPresent()) {
-      Pod pod = fitting.get();
+    List<Pod> claimants =
+        existing.stream()
+            .filter(p -> AgentOwnership.claims(p, spec))
+            .sorted(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
+            .toList();
+    String jobName = AgentNames.jobName(spec.node(), AgentTemplate.templateHash(spec));
+    Optional<Job> job =
+        claimants.stream().anyMatch(p -> !AgentOwnership.ofDaemonSet(p))
+            ? getJob(spec.namespace(), jobName)
+            : Optional.empty();
+    Optional<DaemonSet> daemonSet =
+        claimants.stream().anyMatch(AgentOwnership::ofDaemonSet)
+            ? getDaemonSet(spec.namespace())
+            : Optional.empty();
+    for (Pod pod : claimants) {
+      boolean ofDaemonSet = AgentOwnership.ofDaemonSet(pod);
+      Optional<String> notOurs =
+          ofDaemonSet
+              ? AgentOwnership.whyNotOurs(pod, spec, daemonSet)
+              : AgentOwnership.whyNotOurs(pod, job, spec);
+      if (notOurs.isPresent()) {
+        progress.phase(
+            "not using pod " + ref(pod) + " on node " + spec.node() + ": " + notOurs.get());
+        continue;
+      }
       AgentHealth.State state = AgentHealth.of(pod, Optional.empty());
       if (state instanceof AgentHealth.Ready) {
         progress.detail("reusing agent pod " + ref(pod) + " on node " + spec.node());
-        return new AgentPod(spec.namespace(), pod.getMetadata().getName(), spec.node(), false);
+        return new AgentPod(spec.namespace(), name(pod), spec.node(), false);
+      }
+      if (ofDaemonSet) {
+        // the DaemonSet's controller restarts its pod; this session starts its own Job instead
+        progress.detail(
+            "agent pod "
+                + ref(pod)
+                + " of DaemonSet "
+                + AgentNames.DAEMONSET
+                + " is not ready: "
+                + state);
+        continue;
       }
       progress.cold();
       if (state instanceof AgentHealth.Broken broken) {
         throw fail(pod, spec.node(), broken.reason(), ExitCode.AGENT_FAILED);
       }
       progress.phase("waiting for agent pod " + ref(pod) + " on node " + spec.node());
-      return await(spec, ownerUid(pod).orElse(""), pod.getMetadata().getName(), deadline);
+      return await(spec, job.orElseThrow(), deadline);
     }
     progress.cold();
-    for (Pod stale : existing) {
-      if (ownerJob(stale).isPresent()) {
-        progress.phase("replacing agent pod " + ref(stale) + ": " + mismatch(stale, spec));
-        deleteJob(spec.namespace(), ownerJob(stale).get());
-        awaitJobGone(spec.namespace(), ownerJob(stale).get(), deadline);
-      }
-    }
     progress.phase("creating agent on node " + spec.node() + " (image " + spec.image() + ")");
-    Job job = create(spec, deadline);
-    return await(spec, job.getMetadata().getUid(), "", deadline);
+    return await(spec, create(spec, deadline), deadline);
+  }
+
+  private Optional<Job> getJob(String namespace, String name) {
+    return Optional.ofNullable(
+        errors.call(
+            new ApiCall("get", "jobs.batch", namespace),
+            () -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get()));
+  }
+
+  private Optional<DaemonSet> getDaemonSet(String namespace) {
+    return Optional.ofNullable(
+        errors.call(
+            new ApiCall("get", "daemonsets.apps", namespace),
+            () ->
+                client
+                    .apps()
+                    .daemonSets()
+                    .inNamespace(namespace)
+                    .withName(AgentNames.DAEMONSET)
+                    .get()));
   }
 
   private Job create(AgentSpec spec, long deadline) {
@@ -122,30 +174,49 @@ public final class AgentProvisioner {
             () -> client.batch().v1().jobs().inNamespace(spec.namespace()).resource(job).create());
       }
       if (e.getCode() == 409) {
-        return existingJob(spec, job.getMetadata().getName(), deadline);
+        return existingJob(spec, job, deadline);
       }
       throw errors.translate(createJob, e);
     }
   }
 
-  /** The Job already exists: adopt it while it runs, else remove it and create ours. */
-  private Job existingJob(AgentSpec spec, String name, long deadline) {
-    Job current =
-        errors.call(
-            new ApiCall("get", "jobs.batch", spec.namespace()),
-            () -> client.batch().v1().jobs().inNamespace(spec.namespace()).withName(name).get());
-    if (current != null && !isFinished(current) && fits(current, spec)) {
-      progress.phase("waiting for agent job " + spec.namespace() + "/" + name);
-      return current;
+  /**
+   * The Job already exists (another session creates it at the same time, or it just finished):
+   * adopt it while it runs, else wait until it is gone and create it again. A Job of that name not
+   * made from this template is someone else's: refused, never deleted.
+   */
+  private Job existingJob(AgentSpec spec, Job wanted, long deadline) {
+    String namespace = spec.namespace();
+    String name = wanted.getMetadata().getName();
+    Optional<Job> current = getJob(namespace, name);
+    String hash = wanted.getMetadata().getLabels().get(AgentNames.TEMPLATE_LABEL);
+    if (current.isPresent()
+        && !hash.equals(current.get().getMetadata().getLabels().get(AgentNames.TEMPLATE_LABEL))) {
+      throw new CntrException(
+          ExitCode.AGENT_FAILED,
+          "agent job "
+              + namespace
+              + "/"
+              + name
+              + " exists but is not made from this session's agent template (label "
+              + AgentNames.TEMPLATE_LABEL
+              + " is not "
+              + hash
+              + "); not using it: remove it (lambda-cntr cleanup --node "
+              + spec.node()
+              + ") or choose another --agent-namespace");
     }
-    if (current != null) {
-      deleteJob(spec.namespace(), name);
-      awaitJobGone(spec.namespace(), name, deadline);
+    if (current.isPresent() && !isFinished(current.get())) {
+      progress.phase("waiting for agent job " + namespace + "/" + name);
+      return current.get();
     }
-    Job job = AgentTemplate.job(spec);
+    if (current.isPresent()) {
+      deleteJob(namespace, name);
+      awaitJobGone(namespace, name, deadline);
+    }
     return errors.call(
-        new ApiCall("create", "jobs.batch", spec.namespace()),
-        () -> client.batch().v1().jobs().inNamespace(spec.namespace()).resource(job).create());
+        new ApiCall("create", "jobs.batch", namespace),
+        () -> client.batch().v1().jobs().inNamespace(namespace).resource(wanted).create());
   }
 
   private void createNamespace(String namespace) {
@@ -160,84 +231,84 @@ public final class AgentProvisioner {
   }
 
   /**
-   * Waits until the agent pod owned by {@code jobUid} (or named {@code podName}) is ready, judging
-   * it every {@value #POLL_MILLIS} ms from its status and the kubelet's events. Polling, not
-   * watching: two list requests per tick in a namespace that holds only agents.
+   * Waits until the pod of agent {@code job} is ready, judging it on every change a watch reports
+   * ({@link AgentPodWatch}: the pods of this node and template, the events of the Job and its pod),
+   * never by polling.
    */
-  private AgentPod await(AgentSpec spec, String jobUid, String podName, long deadline) {
+  private AgentPod await(AgentSpec spec, Job job, long deadline) {
     String namespace = spec.namespace();
-    String job = AgentNames.jobName(spec.node());
+    String jobName = job.getMetadata().getName();
+    Map<String, String> selector = new TreeMap<>(AgentNames.labels(spec.node()));
+    selector.put(AgentNames.TEMPLATE_LABEL, AgentTemplate.templateHash(spec));
     Set<String> announced = new HashSet<>();
-    boolean canReadEvents = true;
-    while (true) {
-      List<Pod> pods =
-          errors.call(
-              new ApiCall("list", "pods", namespace),
-              () ->
-                  client
-                      .pods()
-                      .inNamespace(namespace)
-                      .withLabel(AgentNames.NODE_LABEL, AgentNames.nodeLabelValue(spec.node()))
-                      .list()
-                      .getItems());
-      Optional<Pod> pod =
-          pods.stream()
-              .filter(
-                  p ->
-                      podName.isEmpty()
-                          ? ownerUid(p).filter(jobUid::equals).isPresent()
-                          : podName.equals(p.getMetadata().getName()))
-              .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
-      List<Event> events = List.of();
-      if (canReadEvents) {
-        try {
-          events = client.v1().events().inNamespace(namespace).list().getItems();
-        } catch (KubernetesClientException e) {
-          // Without permission to read events the wait still works from the pod's status alone.
-          progress.detail("cannot list events in " + namespace + ": " + e.getMessage());
-          canReadEvents = false;
+    try (AgentPodWatch watch =
+        errors.call(
+            new ApiCall("watch", "pods", namespace),
+            () ->
+                AgentPodWatch.start(
+                    client,
+                    namespace,
+                    selector,
+                    jobName,
+                    job.getMetadata().getUid(),
+                    progress::detail))) {
+      while (true) {
+        Optional<Pod> pod = watch.pod();
+        if (pod.isPresent()) {
+          List<Event> own = watch.eventsAbout(name(pod.get()));
+          AgentHealth.State state = AgentHealth.of(pod.get(), latestWarning(own));
+          if (!(state instanceof AgentHealth.Starting)) {
+            watch.readEvents();
+            own = watch.eventsAbout(name(pod.get()));
+            state = AgentHealth.of(pod.get(), latestWarning(own));
+          }
+          announce(own, announced, spec);
+          if (state instanceof AgentHealth.Ready) {
+            progress.phase("agent ready: pod " + ref(pod.get()));
+            return new AgentPod(namespace, name(pod.get()), spec.node(), true);
+          }
+          if (state instanceof AgentHealth.Broken broken) {
+            throw fail(pod.get(), spec.node(), broken.reason(), ExitCode.AGENT_FAILED);
+          }
+        } else {
+          Optional<Event> cannotCreate =
+              latestWarning(watch.eventsAbout(jobName))
+                  .filter(e -> "FailedCreate".equals(e.getReason()));
+          if (cannotCreate.isPresent()) {
+            deleteJob(namespace, jobName);
+            throw new CntrException(
+                ExitCode.AGENT_FAILED,
+                "agent job "
+                    + namespace
+                    + "/"
+                    + jobName
+                    + " cannot create its pod: "
+                    + cannotCreate.get().getMessage()
+                    + "; removed it");
+          }
         }
-      }
-      if (pod.isPresent()) {
-        List<Event> own = about(events, name(pod.get()));
-        announce(own, announced, spec);
-        AgentHealth.State state = AgentHealth.of(pod.get(), latestWarning(own));
-        if (state instanceof AgentHealth.Ready) {
-          progress.phase("agent ready: pod " + ref(pod.get()));
-          return new AgentPod(namespace, name(pod.get()), spec.node(), true);
-        }
-        if (state instanceof AgentHealth.Broken broken) {
-          throw fail(pod.get(), spec.node(), broken.reason(), ExitCode.AGENT_FAILED);
-        }
-      } else {
-        Optional<Event> cannotCreate =
-            latestWarning(about(events, job)).filter(e -> "FailedCreate".equals(e.getReason()));
-        if (cannotCreate.isPresent()) {
-          deleteJob(namespace, job);
+        if (watch.lost().isPresent()) {
           throw new CntrException(
               ExitCode.AGENT_FAILED,
-              "agent job "
-                  + namespace
-                  + "/"
-                  + job
-                  + " cannot create its pod: "
-                  + cannotCreate.get().getMessage()
-                  + "; removed it");
+              "waiting for agent job " + namespace + "/" + jobName + ": " + watch.lost().get());
         }
-      }
-      if (System.nanoTime() >= deadline) {
-        if (pod.isPresent()) {
-          AgentHealth.State last = AgentHealth.of(pod.get(), Optional.empty());
-          String detail = last instanceof AgentHealth.Starting s ? s.detail() : last.toString();
-          throw fail(
-              pod.get(), spec.node(), "not ready in time (" + detail + ")", ExitCode.TIMEOUT);
+        if (System.nanoTime() >= deadline) {
+          if (pod.isPresent()) {
+            AgentHealth.State last = AgentHealth.of(pod.get(), Optional.empty());
+            String detail = last instanceof AgentHealth.Starting s ? s.detail() : last.toString();
+            throw fail(
+                pod.get(), spec.node(), "not ready in time (" + detail + ")", ExitCode.TIMEOUT);
+          }
+          deleteJob(namespace, jobName);
+          throw new CntrException(
+              ExitCode.TIMEOUT,
+              "agent job " + namespace + "/" + jobName + " created no pod in time; removed it");
         }
-        deleteJob(namespace, job);
-        throw new CntrException(
-            ExitCode.TIMEOUT,
-            "agent job " + namespace + "/" + job + " created no pod in time; removed it");
+        watch.awaitChange(deadline);
       }
-      sleep(Math.min(POLL_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CntrException(ExitCode.INTERNAL, "interrupted while waiting for the agent", e);
     }
   }
 
@@ -260,15 +331,6 @@ public final class AgentProvisioner {
             .toList();
     List<Event> pick = telling.isEmpty() ? warnings : telling;
     return pick.isEmpty() ? Optional.empty() : Optional.of(pick.get(pick.size() - 1));
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CntrException(ExitCode.INTERNAL, "interrupted while waiting for the agent", e);
-    }
   }
 
   /** Progress lines for the kubelet's image events of the awaited pod, once each. */
@@ -325,57 +387,29 @@ public final class AgentProvisioner {
         () -> client.pods().inNamespace(namespace).withName(name(pod)).delete());
   }
 
+  /** Waits (a watch, through the library's wait) until the Job is gone. */
   private void awaitJobGone(String namespace, String name, long deadline) {
-    while (errors.call(
-            new ApiCall("get", "jobs.batch", namespace),
-            () -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get())
-        != null) {
-      if (System.nanoTime() > deadline) {
-        throw new CntrException(
-            ExitCode.TIMEOUT, "agent job " + namespace + "/" + name + " was not deleted in time");
-      }
-      sleep(POLL_MILLIS);
+    long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+    try {
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(namespace)
+          .withName(name)
+          .waitUntilCondition(Objects::isNull, left, TimeUnit.MILLISECONDS);
+    } catch (KubernetesClientException e) {
+      throw new CntrException(
+          ExitCode.TIMEOUT,
+          "agent job " + namespace + "/" + name + " was not deleted in time: " + e.getMessage(),
+          e);
     }
   }
 
-  /** Whether an existing agent pod serves {@code spec}: same node and image. */
-  static boolean fits(Pod pod, AgentSpec spec) {
-    return spec.node().equals(pod.getSpec().getNodeName())
-        && agentImage(pod).equals(Optional.of(spec.image()));
-  }
-
-  private static boolean fits(Job job, AgentSpec spec) {
-    return job.getSpec().getTemplate().getSpec().getContainers().stream()
-        .map(Container::getImage)
-        .anyMatch(spec.image()::equals);
-  }
-
-  private static String mismatch(Pod pod, AgentSpec spec) {
-    return "it runs image "
-        + agentImage(pod).orElse("(none)")
-        + ", this session needs "
-        + spec.image();
-  }
-
-  private static Optional<String> agentImage(Pod pod) {
-    return pod.getSpec().getContainers().stream()
-        .filter(c -> AgentNames.CONTAINER.equals(c.getName()))
-        .map(Container::getImage)
-        .findFirst();
-  }
-
   private static Optional<String> ownerJob(Pod pod) {
-    return owner(pod).map(OwnerReference::getName);
-  }
-
-  private static Optional<String> ownerUid(Pod pod) {
-    return owner(pod).map(OwnerReference::getUid);
-  }
-
-  private static Optional<OwnerReference> owner(Pod pod) {
-    return Optional.ofNullable(pod.getMetadata().getOwnerReferences()).orElse(List.of()).stream()
+    return AgentOwnership.controller(pod)
         .filter(o -> "Job".equals(o.getKind()))
-        .findFirst();
+        .map(OwnerReference::getName);
   }
 
   private static boolean isFinished(Pod pod) {

@@ -58,12 +58,17 @@ public final class AgentTemplate {
         .build();
   }
 
-  /** The agent Job for a node. */
+  /**
+   * The agent Job for a node and image, named and labelled with its {@link #templateHash}: the pod
+   * it makes carries the label too.
+   */
   public static Job job(AgentSpec spec) {
-    Map<String, String> labels = sorted(AgentNames.labels(spec.node()));
+    String hash = templateHash(spec);
+    Map<String, String> labels = new TreeMap<>(AgentNames.labels(spec.node()));
+    labels.put(AgentNames.TEMPLATE_LABEL, hash);
     return new JobBuilder()
         .withNewMetadata()
-        .withName(AgentNames.jobName(spec.node()))
+        .withName(AgentNames.jobName(spec.node(), hash))
         .withNamespace(spec.namespace())
         .withLabels(labels)
         .endMetadata()
@@ -78,6 +83,17 @@ public final class AgentTemplate {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * The hash of the agent pod's template for {@code spec}: the model's rendering of every field
+   * (node, image, command with its idle timeout, security context, volumes), so any change to what
+   * the CLI would create — a spec's or this class's — gives another hash, hence another Job. The
+   * namespace is hashed too: the same node and image in two agent namespaces are two agents.
+   */
+  public static String templateHash(AgentSpec spec) {
+    return AgentNames.hash(
+        spec.namespace() + "\n" + sorted(AgentNames.labels(spec.node())) + "\n" + podSpec(spec));
   }
 
   /**

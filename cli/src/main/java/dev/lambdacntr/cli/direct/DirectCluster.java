@@ -2,9 +2,11 @@ package dev.lambdacntr.cli.direct;
 
 import dev.lambdacntr.cli.Progress;
 import dev.lambdacntr.cli.agent.AgentNames;
+import dev.lambdacntr.cli.agent.AgentOwnership;
 import dev.lambdacntr.cli.agent.AgentPod;
 import dev.lambdacntr.cli.agent.AgentProvisioner;
 import dev.lambdacntr.cli.agent.AgentSpec;
+import dev.lambdacntr.cli.agent.AgentTemplate;
 import dev.lambdacntr.cli.direct.DirectClient.Reply;
 import dev.lambdacntr.cli.exec.ExecStream;
 import dev.lambdacntr.cli.exec.SessionEndpoint;
@@ -132,14 +134,41 @@ public final class DirectCluster implements SessionCluster {
 
   @Override
   public AgentPod agent(AgentSpec spec, List<Pod> existing, long deadline) {
-    Optional<AgentPod> ready = AgentProvisioner.reusable(spec, existing);
-    if (ready.isPresent()) {
-      progress.detail("reusing agent pod " + ready.get().ref() + " on node " + spec.node());
-      return ready.get();
+    Optional<Pod> ready = AgentProvisioner.readyClaimant(spec, existing);
+    if (ready.isPresent() && proven(ready.get(), spec)) {
+      AgentPod agent =
+          new AgentPod(spec.namespace(), ready.get().getMetadata().getName(), spec.node(), false);
+      progress.detail("reusing agent pod " + agent.ref() + " on node " + spec.node());
+      return agent;
     }
-    LibraryCluster lib = library("no ready agent fits on node " + spec.node());
-    // the library lists again: its models carry what creating and replacing need
+    LibraryCluster lib = library("no ready agent of this image proven on node " + spec.node());
+    // the library lists again: its models carry what creating the agent and reporting need
     return lib.agent(spec, lib.agents(spec.namespace(), spec.node()), deadline);
+  }
+
+  /**
+   * Whether a ready agent pod is proven to serve {@code spec}: its owner (the Job of the template,
+   * or the agent DaemonSet) read once, and its UID compared.
+   */
+  private boolean proven(Pod pod, AgentSpec spec) {
+    String namespace = "/namespaces/" + enc(spec.namespace());
+    boolean ofDaemonSet = AgentOwnership.ofDaemonSet(pod);
+    String path =
+        ofDaemonSet
+            ? "/apis/apps/v1" + namespace + "/daemonsets/" + enc(AgentNames.DAEMONSET)
+            : "/apis/batch/v1"
+                + namespace
+                + "/jobs/"
+                + enc(AgentNames.jobName(spec.node(), AgentTemplate.templateHash(spec)));
+    Optional<Reply> reply = send(() -> api.get(path));
+    if (reply.isEmpty() || !reply.get().ok()) {
+      return false;
+    }
+    Object owner = reply.get().json();
+    return ofDaemonSet
+        ? AgentOwnership.whyNotOurs(pod, spec, Optional.of(ModelJson.daemonSetMetadata(owner)))
+            .isEmpty()
+        : AgentOwnership.whyNotOurs(pod, Optional.of(ModelJson.jobMetadata(owner)), spec).isEmpty();
   }
 
   @Override

@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +84,20 @@ public final class ModelJson {
     return pod;
   }
 
+  /** A Job's metadata, what proving an agent pod its own needs (its spec is not read). */
+  public static Job jobMetadata(Object json) {
+    Job job = new Job();
+    job.setMetadata(meta(json));
+    return job;
+  }
+
+  /** A DaemonSet's metadata, what proving an agent pod its own needs. */
+  public static DaemonSet daemonSetMetadata(Object json) {
+    DaemonSet daemonSet = new DaemonSet();
+    daemonSet.setMetadata(meta(json));
+    return daemonSet;
+  }
+
   /** The items of a PodList. */
   public static List<Pod> pods(Object list) {
     return Json.array(list, "items").stream().map(ModelJson::pod).toList();
@@ -134,6 +150,8 @@ public final class ModelJson {
                         ref.setName(Json.string(o, "name").orElse(null));
                         ref.setUid(Json.string(o, "uid").orElse(null));
                         ref.setApiVersion(Json.string(o, "apiVersion").orElse(null));
+                        ref.setController(
+                            Json.path(o, "controller").filter(Boolean.TRUE::equals).isPresent());
                         return ref;
                       }));
             });

@@ -20,6 +20,8 @@ import java.util.StringJoiner;
  * @param tty whether the session has a terminal
  * @param fs the view's backend: {@code auto}, {@code mount} or {@code fuse}
  * @param image the debug image, when one other than the policy's default is asked for
+ * @param protect whether the gateway protects the pod while the session lives, when said (else the
+ *     gateway's default: attach protects, execute does not)
  */
 public record GatewayRequest(
     String namespace,
@@ -28,7 +30,8 @@ public record GatewayRequest(
     List<String> command,
     boolean tty,
     String fs,
-    Optional<String> image)
+    Optional<String> image,
+    Optional<Boolean> protect)
     implements SessionEndpoint {
 
   /** The aggregated API's group and version. */
@@ -56,6 +59,18 @@ public record GatewayRequest(
     query.add("tty=" + tty);
     query.add("fs=" + encode(fs));
     image.ifPresent(i -> query.add("image=" + encode(i)));
+    protect.ifPresent(p -> query.add("protect=" + p));
+    return uri(serverUrl, namespace, pod, subresource(), query.toString());
+  }
+
+  /** The same request, the gateway asked to protect the pod or not. */
+  public GatewayRequest protecting(boolean protects) {
+    return new GatewayRequest(
+        namespace, pod, container, command, tty, fs, image, Optional.of(protects));
+  }
+
+  /** The WebSocket URI of one of the gateway's subresources of a pod. */
+  static URI uri(String serverUrl, String namespace, String pod, String subresource, String query) {
     String base =
         serverUrl.endsWith("/") ? serverUrl.substring(0, serverUrl.length() - 1) : serverUrl;
     URI http =
@@ -67,9 +82,8 @@ public record GatewayRequest(
                 + "/pods/"
                 + encode(pod)
                 + "/"
-                + subresource()
-                + "?"
-                + query);
+                + subresource
+                + (query.isEmpty() ? "" : "?" + query));
     String scheme = http.getScheme().equals("https") ? "wss" : "ws";
     return URI.create(scheme + http.toString().substring(http.getScheme().length()));
   }

@@ -99,7 +99,11 @@ public final class ServerInstaller {
     progress.phase("namespace " + namespace + " is gone");
   }
 
-  private ServerReadiness.Observed read(String namespace, boolean apiService) {
+  /**
+   * The gateway's Deployment, the node agents' DaemonSet and, with {@code apiService}, the
+   * APIService, as read now (what {@link #awaitReady} and {@code lambda-cntr status} judge).
+   */
+  public ServerReadiness.Observed read(String namespace, boolean apiService) {
     return new ServerReadiness.Observed(
         get("apps/v1", "Deployment", namespace, ServerManifests.GATEWAY),
         get("apps/v1", "DaemonSet", namespace, ServerManifests.NODE_AGENT),

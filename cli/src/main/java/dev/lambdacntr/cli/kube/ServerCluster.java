@@ -26,6 +26,7 @@ public final class ServerCluster implements SessionCluster {
   public static final String GATEWAY = "the gateway (" + GatewayRequest.DISCOVERY + ")";
 
   private final SessionCluster inner;
+  private volatile Optional<Boolean> protect = Optional.empty();
 
   public ServerCluster(SessionCluster inner) {
     this.inner = inner;
@@ -77,6 +78,13 @@ public final class ServerCluster implements SessionCluster {
     return true;
   }
 
+  /** The gateway sets and removes the marks, with its own rights: the user needs none. */
+  @Override
+  public boolean protectsInGateway(boolean protects) {
+    protect = Optional.of(protects);
+    return true;
+  }
+
   @Override
   public ExecStream exec(
       SessionEndpoint endpoint,
@@ -84,7 +92,11 @@ public final class ServerCluster implements SessionCluster {
       OutputStream stderr,
       Duration timeout,
       String what) {
-    return inner.exec(endpoint, stdout, stderr, timeout, what);
+    SessionEndpoint sent =
+        endpoint instanceof GatewayRequest request && protect.isPresent()
+            ? request.protecting(protect.get())
+            : endpoint;
+    return inner.exec(sent, stdout, stderr, timeout, what);
   }
 
   @Override

@@ -59,6 +59,14 @@ public interface SessionCluster extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Whether the gateway, not this CLI, protects the session's target (server mode): then it is told
+   * {@code protect} with the session's request, and the CLI sets no marks and starts no guardian.
+   */
+  default boolean protectsInGateway(boolean protect) {
+    return false;
+  }
+
   /** Opens the session's stream: pods/exec into the agent pod, or the gateway's subresource. */
   ExecStream exec(
       SessionEndpoint exec,

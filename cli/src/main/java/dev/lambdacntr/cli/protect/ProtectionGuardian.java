@@ -1,5 +1,6 @@
 package dev.lambdacntr.cli.protect;
 
+import dev.lambdacntr.target.protect.ReleaseGuard;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * release-protection} for the session. It costs a shell while it waits (no second JVM), and it
  * needs no credentials of its own: it runs as the user, with the user's kubeconfig.
  */
-public final class ProtectionGuardian {
+public final class ProtectionGuardian implements ReleaseGuard {
 
   /** The hidden subcommand the guardian runs. */
   public static final String RELEASE_COMMAND = "release-protection";
@@ -77,7 +78,7 @@ public final class ProtectionGuardian {
   }
 
   /** Starts the guardian for {@code session}; throws {@link IllegalStateException} if it cannot. */
-  static ProtectionGuardian start(Spec spec, String session) {
+  public static ProtectionGuardian start(Spec spec, String session) {
     String sh = Files.isExecutable(Path.of("/bin/sh")) ? "/bin/sh" : "sh";
     List<String> command = new ArrayList<>();
     Optional<Path> setsid = setsid();
@@ -113,7 +114,8 @@ public final class ProtectionGuardian {
   }
 
   /** Tells the guardian the marks are released; it exits. */
-  void released() {
+  @Override
+  public void released() {
     try (OutputStream in = shell.getOutputStream()) {
       in.write("released\n".getBytes(StandardCharsets.US_ASCII));
     } catch (IOException e) {

@@ -74,20 +74,22 @@ class DirectClusterFlowTest {
     Result r = run("execute", "-v", "demo", "--", "exit", "4");
     assertThat(r.exit()).as(r.stderr()).isEqualTo(4);
     assertThat(r.stderr())
-        .contains("no ready agent fits on node node-1; asking through the client library")
+        .contains(
+            "no ready agent of this image proven on node node-1; asking through the client library")
         .contains("creating agent on node node-1");
     assertThat(auditEvents()).hasSize(1);
     assertThat(cluster.agentJobs()).hasSize(1);
   }
 
   @Test
-  void anAgentWithAnotherImageIsReplacedThroughTheLibrary() {
+  void anAgentWithAnotherImageIsLeftAloneAndOneCreatedThroughTheLibrary() {
     cluster.addReadyAgent("node-1", "ghcr.io/lambda-cntr/debug:old");
     Result r = run("execute", "-v", "demo", "--", "exit", "0");
     assertThat(r.exit()).as(r.stderr()).isZero();
     assertThat(r.stderr())
         .contains("asking through the client library")
-        .contains("replacing agent pod");
+        .contains("creating agent on node node-1");
+    assertThat(cluster.agentJobs()).hasSize(2);
   }
 
   @Test

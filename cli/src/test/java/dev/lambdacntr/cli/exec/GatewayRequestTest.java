@@ -27,6 +27,7 @@ class GatewayRequestTest {
             List.of("sh", "-c", "echo a b"),
             false,
             "auto",
+            Optional.empty(),
             Optional.empty());
     assertThat(execute.uri("https://10.0.0.1:6443/").toString())
         .isEqualTo(
@@ -34,11 +35,27 @@ class GatewayRequestTest {
                 + "/execute?container=app&command=sh&command=-c&command=echo%20a%20b&tty=false&fs=auto");
     GatewayRequest attach =
         new GatewayRequest(
-            "team-a", "web-1", Optional.empty(), List.of(), true, "fuse", Optional.of("r/d:1"));
+            "team-a",
+            "web-1",
+            Optional.empty(),
+            List.of(),
+            true,
+            "fuse",
+            Optional.of("r/d:1"),
+            Optional.empty());
     assertThat(attach.uri("https://h:6443").toString())
         .isEqualTo(
             "wss://h:6443/apis/cntr.lambda-cntr.dev/v1alpha1/namespaces/team-a/pods/web-1"
                 + "/attach?tty=true&fs=fuse&image=r%2Fd%3A1");
+    assertThat(attach.protecting(false).uri("https://h:6443").toString())
+        .endsWith("/attach?tty=true&fs=fuse&image=r%2Fd%3A1&protect=false");
+  }
+
+  @Test
+  void aPortForwardsProtectionIsTheProtectSubresourceWithNoParameters() {
+    assertThat(new GatewayProtection("team-a", "web-1").uri("http://h:8080").toString())
+        .isEqualTo(
+            "ws://h:8080/apis/cntr.lambda-cntr.dev/v1alpha1/namespaces/team-a/pods/web-1/protect");
   }
 
   @Test

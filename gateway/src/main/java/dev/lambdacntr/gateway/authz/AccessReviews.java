@@ -26,10 +26,15 @@ public final class AccessReviews {
     }
   }
 
-  /** What a session of {@code subresource} ({@code attach}, {@code execute}, ...) needs. */
+  /**
+   * What a session of {@code subresource} ({@code attach}, {@code execute}, ...) needs: {@code
+   * pods/exec}; and what holding a pod's protection marks for a port forward ({@code protect})
+   * needs: {@code pods/portforward}, the right to the forward it protects.
+   */
   public static List<Permission> required(String subresource) {
+    String core = subresource.equals(ApiGroup.PROTECT) ? "portforward" : "exec";
     return List.of(
-        new Permission("create", "", "pods", "exec"),
+        new Permission("create", "", "pods", core),
         new Permission("create", ApiGroup.GROUP, "pods", subresource));
   }
 

@@ -25,7 +25,8 @@ public final class Discovery {
       Map.of(
           ApiGroup.ATTACH, "PodAttachOptions",
           ApiGroup.EXECUTE, "PodExecOptions",
-          ApiGroup.PORTFORWARD, "PodPortForwardOptions");
+          ApiGroup.PORTFORWARD, "PodPortForwardOptions",
+          ApiGroup.PROTECT, "PodProtectOptions");
 
   private Discovery() {}
 

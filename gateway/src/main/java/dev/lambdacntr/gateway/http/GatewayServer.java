@@ -4,11 +4,14 @@ import dev.lambdacntr.gateway.ApiGroup;
 import dev.lambdacntr.gateway.StatusResponses;
 import dev.lambdacntr.gateway.authn.RequestHeaderAuthenticator;
 import dev.lambdacntr.gateway.authn.UserInfo;
+import dev.lambdacntr.gateway.protect.GatewayProtections;
 import dev.lambdacntr.gateway.session.PreparedSession;
 import dev.lambdacntr.gateway.session.SessionPreparation;
 import dev.lambdacntr.gateway.session.SessionQuery;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.protect.TargetProtection;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -33,7 +36,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * The gateway's HTTPS endpoint: health, discovery and the session subresources. A session is
  * authenticated on the event loop, prepared off it ({@link SessionPreparation}: authorisation,
  * policy, target, Event), opened at the node agent, and only then is the client's WebSocket
- * accepted, so every refusal reaches the client as an HTTP status with a v1 Status body.
+ * accepted, so every refusal reaches the client as an HTTP status with a v1 Status body. A session
+ * that asks for protection has its pod marked before it is opened at the node agent, and the marks
+ * released whenever it ends ({@link GatewayProtections}); the {@code protect} subresource holds
+ * them alone, for as long as its WebSocket is open.
  */
 public final class GatewayServer {
 
@@ -43,11 +49,13 @@ public final class GatewayServer {
   private final Vertx vertx;
   private final RequestHeaderAuthenticator authenticator;
   private final SessionPreparation preparation;
+  private final GatewayProtections protections;
   private final WebSocketClient agents;
   private final int agentPort;
   private final BooleanSupplier ready;
 
   /**
+   * @param protections who marks the pods of protected sessions
    * @param agentClientOptions TLS options for the node agents (client certificate, their CA)
    * @param agentPort the node agents' port
    * @param ready whether the gateway can authenticate requests yet
@@ -56,12 +64,14 @@ public final class GatewayServer {
       Vertx vertx,
       RequestHeaderAuthenticator authenticator,
       SessionPreparation preparation,
+      GatewayProtections protections,
       WebSocketClientOptions agentClientOptions,
       int agentPort,
       BooleanSupplier ready) {
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.preparation = preparation;
+    this.protections = protections;
     this.agents =
         vertx.createWebSocketClient(
             new WebSocketClientOptions(agentClientOptions)
@@ -121,14 +131,86 @@ public final class GatewayServer {
       return;
     }
     request.pause();
+    if (query.subresource().equals(ApiGroup.PROTECT)) {
+      protection(request, user, query);
+      return;
+    }
     vertx
-        .<PreparedSession>executeBlocking(() -> preparation.prepare(user, query), false)
-        .compose(prepared -> connectAgent(prepared).map(agent -> new Opened(prepared, agent)))
+        .<Prepared>executeBlocking(() -> prepareAndProtect(user, query), false)
+        .compose(
+            prepared ->
+                connectAgent(prepared.session())
+                    .map(agent -> new Opened(prepared.session(), prepared.protection(), agent))
+                    .recover(
+                        e -> {
+                          release(prepared.protection());
+                          return Future.failedFuture(e);
+                        }))
         .onSuccess(opened -> accept(request, opened))
         .onFailure(e -> refuse(request, e, 0));
   }
 
-  private record Opened(PreparedSession prepared, WebSocket agent) {}
+  /** A prepared session and, if it asked for it, its hold on the pod's marks. */
+  private record Prepared(PreparedSession session, Optional<TargetProtection> protection) {}
+
+  private record Opened(
+      PreparedSession prepared, Optional<TargetProtection> protection, WebSocket agent) {}
+
+  private Prepared prepareAndProtect(UserInfo user, SessionQuery query) {
+    PreparedSession prepared = preparation.prepare(user, query);
+    if (!query.protect()) {
+      return new Prepared(prepared, Optional.empty());
+    }
+    var target = prepared.target();
+    return new Prepared(
+        prepared, Optional.of(protections.take(target.namespace(), target.pod(), target.podUid())));
+  }
+
+  /** Releases a hold off the event loop (it makes API calls). */
+  private void release(Optional<TargetProtection> protection) {
+    protection.ifPresent(
+        held ->
+            vertx
+                .executeBlocking(
+                    () -> {
+                      protections.release(held);
+                      return null;
+                    },
+                    false)
+                .onFailure(e -> GatewayLog.info("releasing a protection: " + e.getMessage())));
+  }
+
+  /**
+   * The {@code protect} subresource: authorised, the pod marked, then the WebSocket accepted; the
+   * marks are held until either side closes it. Nothing is read from the client but its close.
+   */
+  private void protection(HttpServerRequest request, UserInfo user, SessionQuery query) {
+    String ref = user.name() + " protect " + query.namespace() + "/" + query.pod();
+    vertx
+        .<TargetProtection>executeBlocking(
+            () -> {
+              Pod pod = preparation.protectionTarget(user, query);
+              return protections.take(query.namespace(), query.pod(), pod.getMetadata().getUid());
+            },
+            false)
+        .onSuccess(
+            held ->
+                request
+                    .toWebSocket()
+                    .onSuccess(
+                        client -> {
+                          GatewayLog.info("protection opened: " + ref);
+                          client.frameHandler(frame -> {});
+                          client.exceptionHandler(e -> client.close((short) 1011, "failed"));
+                          client.closeHandler(
+                              v -> {
+                                GatewayLog.info("protection ended: " + ref);
+                                release(Optional.of(held));
+                              });
+                        })
+                    .onFailure(e -> release(Optional.of(held))))
+        .onFailure(e -> refuse(request, e, 0));
+  }
 
   private Future<WebSocket> connectAgent(PreparedSession prepared) {
     WebSocketConnectOptions connect =
@@ -189,10 +271,14 @@ public final class GatewayServer {
                   client,
                   opened.agent(),
                   prepared.maxDuration(),
-                  () -> GatewayLog.info("session ended: " + prepared.describe()));
+                  () -> {
+                    GatewayLog.info("session ended: " + prepared.describe());
+                    release(opened.protection());
+                  });
             })
         .onFailure(
             e -> {
+              release(opened.protection());
               opened.agent().close((short) 1001, "the client's upgrade failed");
               GatewayLog.info("session not opened (client upgrade failed): " + e.getMessage());
             });

@@ -44,6 +44,27 @@ public final class SessionPreparation {
     this.clock = clock;
   }
 
+  /**
+   * Authorises a hold of the pod's protection marks ({@link ApiGroup#PROTECT}) and reads the pod,
+   * or refuses with a {@link CntrException}.
+   */
+  public Pod protectionTarget(UserInfo user, SessionQuery query) {
+    authorizer.authorize(user, query.subresource(), query.namespace(), query.pod());
+    return readPod(query);
+  }
+
+  private Pod readPod(SessionQuery query) {
+    Pod pod =
+        KubeCalls.call(
+            "get pod " + query.namespace() + "/" + query.pod(),
+            () -> client.pods().inNamespace(query.namespace()).withName(query.pod()).get());
+    if (pod == null) {
+      throw new CntrException(
+          ExitCode.POD_NOT_FOUND, "pod " + query.namespace() + "/" + query.pod() + " not found");
+    }
+    return pod;
+  }
+
   /** Prepares the session or refuses it with a {@link CntrException}. */
   public PreparedSession prepare(UserInfo user, SessionQuery query) {
     authorizer.authorize(user, query.subresource(), query.namespace(), query.pod());
@@ -57,14 +78,7 @@ public final class SessionPreparation {
     String image = policy.image(query.image());
     policy.checkFilesystem(query.fs());
 
-    Pod pod =
-        KubeCalls.call(
-            "get pod " + query.namespace() + "/" + query.pod(),
-            () -> client.pods().inNamespace(query.namespace()).withName(query.pod()).get());
-    if (pod == null) {
-      throw new CntrException(
-          ExitCode.POD_NOT_FOUND, "pod " + query.namespace() + "/" + query.pod() + " not found");
-    }
+    Pod pod = readPod(query);
     Target target = TargetResolver.select(pod, query.container());
 
     Pod agent = agents.onNode(target.node());

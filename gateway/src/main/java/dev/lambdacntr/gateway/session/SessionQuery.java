@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * A session request, {@code /apis/cntr.lambda-cntr.dev/v1alpha1/namespaces/NS/pods/POD/SUB} with
- * the query parameters {@code container}, {@code command} (repeated), {@code tty}, {@code fs} and
- * {@code image}. Pure.
+ * the query parameters {@code container}, {@code command} (repeated), {@code tty}, {@code fs},
+ * {@code image} and {@code protect}. Pure.
  *
  * @param namespace the pod's namespace
  * @param pod the pod's name
@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param tty whether the session has a terminal
  * @param fs the view's file system backend, {@code mount} or {@code fuse}
  * @param image the debug image, if named
+ * @param protect whether the gateway holds the pod's protection marks while the session lives
+ *     (default: for attach and protect, as the CLI's default; not for execute)
  */
 public record SessionQuery(
     String namespace,
@@ -31,7 +33,8 @@ public record SessionQuery(
     List<String> command,
     boolean tty,
     String fs,
-    Optional<String> image) {
+    Optional<String> image,
+    boolean protect) {
 
   private static final Pattern PATH =
       Pattern.compile(
@@ -75,6 +78,14 @@ public record SessionQuery(
     if (!tty.equals("true") && !tty.equals("false")) {
       throw usage("tty must be true or false, not '" + tty + "'");
     }
+    boolean byDefault = subresource.equals(ApiGroup.ATTACH) || subresource.equals(ApiGroup.PROTECT);
+    String protect = one(params, "protect").orElse(Boolean.toString(byDefault));
+    if (!protect.equals("true") && !protect.equals("false")) {
+      throw usage("protect must be true or false, not '" + protect + "'");
+    }
+    if (subresource.equals(ApiGroup.PROTECT) && protect.equals("false")) {
+      throw usage("protect=false on the protect subresource asks for nothing");
+    }
     return new SessionQuery(
         m.group(1),
         m.group(3),
@@ -83,7 +94,8 @@ public record SessionQuery(
         command,
         tty.equals("true"),
         fs,
-        one(params, "image").filter(s -> !s.isEmpty()));
+        one(params, "image").filter(s -> !s.isEmpty()),
+        protect.equals("true"));
   }
 
   private static Optional<String> one(Map<String, List<String>> params, String name) {

@@ -155,7 +155,8 @@ public class SessionPreparationTest {
         List.of(command),
         false,
         "mount",
-        Optional.empty());
+        Optional.empty(),
+        false);
   }
 
   @Test
@@ -252,7 +253,8 @@ public class SessionPreparationTest {
             List.of(),
             true,
             "mount",
-            Optional.empty());
+            Optional.empty(),
+            false);
     assertRefused(
         () -> preparation.prepare(DEV_A, query),
         ExitCode.CONTAINER_NOT_FOUND,
@@ -273,7 +275,8 @@ public class SessionPreparationTest {
             List.of(),
             true,
             "mount",
-            Optional.of("evil/tools:1"));
+            Optional.of("evil/tools:1"),
+            false);
     assertRefused(
         () -> preparation.prepare(DEV_A, query),
         ExitCode.FORBIDDEN,
@@ -295,7 +298,8 @@ public class SessionPreparationTest {
             List.of(),
             true,
             "fuse",
-            Optional.empty());
+            Optional.empty(),
+            false);
     assertRefused(
         () -> preparation.prepare(DEV_A, query),
         ExitCode.FORBIDDEN,

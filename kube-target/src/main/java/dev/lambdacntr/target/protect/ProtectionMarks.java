@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.protect;
+package dev.lambdacntr.target.protect;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.protect;
+package dev.lambdacntr.target.protect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.lambdacntr.cli.protect;
+package dev.lambdacntr.target.protect;
 
 import dev.lambdacntr.target.ApiCall;
 import dev.lambdacntr.target.KubeErrors;
@@ -37,6 +37,9 @@ public final class PodMarksWriter {
           .withPlural("poddisruptionbudgets")
           .withNamespaced(true)
           .build();
+
+  /** The session name a release of only the expired holds uses (no session is called so). */
+  public static final String EXPIRED = "expired";
 
   private static final int ATTEMPTS = 5;
 
@@ -103,7 +106,7 @@ public final class PodMarksWriter {
       deleteBudget();
       // a session that marked the pod meanwhile needs its budget back
       if (present
-          && readPod().map(p -> labels(p).containsKey(ProtectionMarks.LABEL)).orElse(false)) {
+          && readPod().map(p -> labels(p).get(ProtectionMarks.LABEL) != null).orElse(false)) {
         ensureBudget();
       }
     }

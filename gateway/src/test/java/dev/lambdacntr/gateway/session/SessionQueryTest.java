@@ -1,0 +1,48 @@
+package dev.lambdacntr.gateway.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lambdacntr.gateway.ApiGroup;
+import dev.lambdacntr.gateway.authz.AccessReviews;
+import dev.lambdacntr.protocol.CntrException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The protect parameter's defaults mirror the CLI's: attach protects, execute does not. */
+class SessionQueryTest {
+
+  static String path(String sub) {
+    return ApiGroup.PREFIX + "/namespaces/team-a/pods/web-1/" + sub;
+  }
+
+  @Test
+  void attachProtectsByDefaultExecuteDoesNotAndEitherMaySayOtherwise() {
+    assertThat(SessionQuery.parse(path("attach"), Map.of()).protect()).isTrue();
+    assertThat(SessionQuery.parse(path("execute"), Map.of("command", List.of("ls"))).protect())
+        .isFalse();
+    assertThat(SessionQuery.parse(path("attach"), Map.of("protect", List.of("false"))).protect())
+        .isFalse();
+    assertThat(
+            SessionQuery.parse(
+                    path("execute"), Map.of("command", List.of("ls"), "protect", List.of("true")))
+                .protect())
+        .isTrue();
+    assertThatThrownBy(() -> SessionQuery.parse(path("attach"), Map.of("protect", List.of("yes"))))
+        .isInstanceOf(CntrException.class)
+        .hasMessageContaining("protect must be true or false");
+  }
+
+  @Test
+  void theProtectSubresourceAlwaysProtectsAndNeedsThePortForwardRight() {
+    assertThat(SessionQuery.matches(path("protect"))).isTrue();
+    assertThat(SessionQuery.parse(path("protect"), Map.of()).protect()).isTrue();
+    assertThatThrownBy(
+            () -> SessionQuery.parse(path("protect"), Map.of("protect", List.of("false"))))
+        .isInstanceOf(CntrException.class);
+    assertThat(AccessReviews.required(ApiGroup.PROTECT))
+        .extracting(AccessReviews.Permission::describe)
+        .containsExactly("pods/portforward", "pods/protect.cntr.lambda-cntr.dev");
+  }
+}
