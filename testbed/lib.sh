@@ -88,8 +88,8 @@ pid_alive() {
   proc_running "$pid" && [ "$(proc_start_time "$pid")" = "$started" ]
 }
 
-# start_daemon NAME BINARY ARGS...: starts BINARY in its own session, logging to
-# $STATE/logs/NAME.log, and records its PID; does nothing when it already runs.
+# start_daemon NAME BINARY ARGS...: starts BINARY in its own session with no descriptors but
+# stdio, logging to $STATE/logs/NAME.log, and records its PID; does nothing when it already runs.
 start_daemon() {
   local name=$1 binary=$2
   shift 2
@@ -98,7 +98,15 @@ start_daemon() {
     return 0
   fi
   mkdir -p "$STATE/run" "$STATE/logs"
-  setsid "$binary" "$@" >>"$STATE/logs/$name.log" 2>&1 </dev/null &
+  # Descriptors above 2 are closed first: a caller's lock (flock) held on an inherited descriptor
+  # would otherwise stay held as long as the daemon runs.
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -le 2 ] || eval "exec $fd>&-" 2>/dev/null || true
+    done
+    exec setsid "$binary" "$@"
+  ) >>"$STATE/logs/$name.log" 2>&1 </dev/null &
   echo "$! $(proc_start_time $!)" >"$STATE/run/$name.pid"
   log "$name started (pid $!)"
 }

@@ -86,14 +86,6 @@ record E2eSettings(
         Map.of("CNTR_IMAGE", debugImage, "LAMBDA_CNTR_MODE", mode));
   }
 
-  /**
-   * Skips a case that is direct mode's by design (named in {@code why}) in the server-mode pass,
-   * also with {@code CI=true}: the direct-mode pass runs it.
-   */
-  void directModeOnly(String why) {
-    Assumptions.assumeFalse(serverMode(), () -> "direct mode only: " + why);
-  }
-
   /** Whether the CLI runs in server mode (through the gateway and the node agents). */
   boolean serverMode() {
     return mode.equals("server");

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -227,11 +228,10 @@ class ErrorCasesIT {
     assertNoAgentWasCreated();
   }
 
+  // the agent Job the CLI starts; server mode's node agents are install's
   @Test
+  @Tag("direct-only")
   void anAgentImageThatCannotBePulledIsReportedAndItsAgentRemoved() {
-    cluster
-        .settings()
-        .directModeOnly("the agent Job the CLI starts; server mode's node agents are install's");
     LambdaCntr pulling = new LambdaCntr(cluster.settings(), ns, namespace.agentNamespace("pull"));
     String agents = pulling.agentNamespace();
     String image = "ghcr.io/lambda-cntr/no-such-image:0.0.0";

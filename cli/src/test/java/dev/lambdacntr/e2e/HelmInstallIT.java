@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * this one refuses to start while another install's APIService is there.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("direct-only") // installs and removes server mode itself
 class HelmInstallIT {
 
   static final String RELEASE = "lambda-cntr";
@@ -138,21 +140,7 @@ class HelmInstallIT {
   @Order(2)
   void theNodeAgentsAcceptTheGatewaysClientCertificateOnly() {
     // a pod in the release's namespace with the three certificates of the release mounted
-    PodBuilder probe =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("cert-probe")
-            .endMetadata()
-            .withNewSpec()
-            .withNodeName(cluster.secondNode())
-            .withTerminationGracePeriodSeconds(1L)
-            .addNewContainer()
-            .withName("main")
-            .withImage(cluster.settings().debugImage())
-            .withImagePullPolicy("IfNotPresent")
-            .withCommand("sleep", "600")
-            .endContainer()
-            .endSpec();
+    PodBuilder probe = AgentPortProbe.pod(cluster, "cert-probe", cluster.secondNode());
     for (String secret : SECRETS) {
       probe
           .editSpec()
@@ -174,23 +162,11 @@ class HelmInstallIT {
     assertThat(pod).isNotNull();
     try {
       for (Pod agent : nodeAgents()) {
-        String url = "https://" + agent.getStatus().getPodIP() + ":10251/healthz";
+        String url = AgentPortProbe.healthz(agent);
         for (String secret : SECRETS) {
-          String dir = "/certs/" + secret;
           String out =
-              cluster.exec(
-                  INSTALL_NS,
-                  "cert-probe",
-                  "main",
-                  "sh",
-                  "-c",
-                  "curl -sk -m 5 --cert "
-                      + dir
-                      + "/tls.crt --key "
-                      + dir
-                      + "/tls.key -o /dev/null -w 'http=%{http_code} ' "
-                      + url
-                      + "; echo rc=$?");
+              AgentPortProbe.get(
+                  cluster, INSTALL_NS, "cert-probe", url, Optional.of("/certs/" + secret));
           if (secret.equals(ServerManifests.GATEWAY_AGENT_CLIENT_SECRET)) {
             assertThat(out).as(url + " with " + secret + ": " + out).contains("http=200", "rc=0");
           } else {

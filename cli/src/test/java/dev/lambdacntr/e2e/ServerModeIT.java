@@ -3,7 +3,6 @@ package dev.lambdacntr.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -16,10 +15,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -242,11 +241,7 @@ class ServerModeIT {
           "no session process left in the pod after the CLI's SIGKILL",
           () -> !sessionProcesses().contains("comm=lambda-cntr-exe"),
           ServerModeIT::sessionProcesses);
-      TestCluster.eventually(
-          Duration.ofSeconds(30),
-          "no protection marks left on the pod after the CLI's SIGKILL",
-          () -> marks(allowed.name()) == Marks.NONE,
-          () -> describeMarks(allowed.name()));
+      awaitMarks(Marks.NONE, Duration.ofSeconds(30), "after the CLI's SIGKILL", session);
     } finally {
       session.kill();
     }
@@ -260,19 +255,11 @@ class ServerModeIT {
             devA,
             devA.session("attach", List.of("--mode", "server"), List.of("target"), List.of()));
     try {
-      TestCluster.eventually(
-          Duration.ofMinutes(2),
-          "the pod marked while dev-a is attached",
-          () -> marks(allowed.name()) == Marks.ALL,
-          () -> describeMarks(allowed.name()) + "\n" + session);
+      awaitMarks(Marks.ALL, Duration.ofMinutes(2), "while dev-a is attached", session);
       session.write("exit 4\n");
       session.closeStdin();
       assertThat(session.awaitExit(Duration.ofSeconds(60))).as(session.toString()).isEqualTo(4);
-      TestCluster.eventually(
-          Duration.ofSeconds(20),
-          "no protection marks left on the pod after the session",
-          () -> marks(allowed.name()) == Marks.NONE,
-          () -> describeMarks(allowed.name()));
+      awaitMarks(Marks.NONE, Duration.ofSeconds(20), "after the session", session);
     } finally {
       session.kill();
     }
@@ -288,18 +275,10 @@ class ServerModeIT {
     try {
       forward.awaitLine(
           "naming the local port", l -> l.contains(" -> 8080 in pod "), Duration.ofMinutes(1));
-      TestCluster.eventually(
-          Duration.ofSeconds(30),
-          "the pod marked while forwarding",
-          () -> marks(allowed.name()) == Marks.ALL,
-          () -> describeMarks(allowed.name()) + "\n" + forward);
+      awaitMarks(Marks.ALL, Duration.ofSeconds(30), "while forwarding", forward);
       assertThat(forward.stderr()).contains("the gateway protects pod " + allowed.name());
       forward.kill();
-      TestCluster.eventually(
-          Duration.ofSeconds(30),
-          "no protection marks left on the pod after the port-forward's SIGKILL",
-          () -> marks(allowed.name()) == Marks.NONE,
-          () -> describeMarks(allowed.name()));
+      awaitMarks(Marks.NONE, Duration.ofSeconds(30), "after the port-forward's SIGKILL", forward);
     } finally {
       forward.kill();
     }
@@ -310,6 +289,15 @@ class ServerModeIT {
     ALL,
     NONE,
     SOME
+  }
+
+  /** Waits until the target in the allowed namespace carries {@code wanted} marks. */
+  static void awaitMarks(Marks wanted, Duration within, String when, RunningCli session) {
+    TestCluster.eventually(
+        within,
+        (wanted == Marks.ALL ? "the pod marked " : "no protection marks left on the pod ") + when,
+        () -> marks(allowed.name()) == wanted,
+        () -> describeMarks(allowed.name()) + "\n" + session);
   }
 
   static Marks marks(String namespace) {
@@ -395,22 +383,7 @@ class ServerModeIT {
   void theNodeAgentRefusesAClientWithoutTheGatewaysCertificate() {
     Pod probe =
         cluster.runReady(
-            allowed.name(),
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("probe")
-                .endMetadata()
-                .withNewSpec()
-                .withNodeName(cluster.secondNode())
-                .withTerminationGracePeriodSeconds(1L)
-                .addNewContainer()
-                .withName("main")
-                .withImage(cluster.settings().debugImage())
-                .withImagePullPolicy("IfNotPresent")
-                .withCommand("sleep", "600")
-                .endContainer()
-                .endSpec()
-                .build());
+            allowed.name(), AgentPortProbe.pod(cluster, "probe", cluster.secondNode()).build());
     assertThat(probe).isNotNull();
     List<Pod> agents =
         cluster
@@ -422,16 +395,8 @@ class ServerModeIT {
             .getItems();
     assertThat(agents).isNotEmpty();
     for (Pod agent : agents) {
-      String url = "https://" + agent.getStatus().getPodIP() + ":10251/healthz";
-      String out =
-          cluster.exec(
-              allowed.name(),
-              "probe",
-              "main",
-              "sh",
-              "-c",
-              "curl -sk -m 5 -o /dev/null -w 'http=%{http_code} ' " + url + "; echo rc=$?");
-      // the TLS handshake fails (curl 35/56): no HTTP status, no request read
+      String url = AgentPortProbe.healthz(agent);
+      String out = AgentPortProbe.get(cluster, allowed.name(), "probe", url, Optional.empty());
       assertThat(out).as(url + ": " + out).contains("http=000").doesNotContain("rc=0");
     }
   }
@@ -546,9 +511,9 @@ class ServerModeIT {
   @Test
   void theAuditLogNamesDevAForTheGatewaysSubresource() throws IOException {
     Path log = Path.of(System.getenv().getOrDefault("LAMBDA_CNTR_E2E_AUDIT_LOG", AUDIT_LOG));
-    Assumptions.assumeTrue(
-        Files.isReadable(log),
-        "no API server audit log at " + log + " (LAMBDA_CNTR_E2E_AUDIT_LOG)");
+    if (!Files.isReadable(log)) {
+      E2eSettings.unavailable("no API server audit log at " + log + " (LAMBDA_CNTR_E2E_AUDIT_LOG)");
+    }
     LambdaCntr.Result r =
         devA.execute(List.of("--mode", "server"), List.of("target"), "echo", "audited");
     assertThat(r.exit()).as(r.toString()).isZero();
