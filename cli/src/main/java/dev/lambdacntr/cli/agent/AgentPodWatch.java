@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EventList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
@@ -24,8 +25,8 @@ import java.util.function.Consumer;
  * What one agent Job's pod does, as the API server tells it: a watch on the pods of the Job's node
  * and template (label selector: that one Job's pods), and a watch on the agent namespace's events,
  * of which those of the Job and its pod are kept. Nothing is polled; the waiter sleeps until
- * something changed. The pod watch starts with the pods that exist already, so an agent found
- * starting is judged at once.
+ * something changed. Each watch starts from a list of what exists already, so a pod made (or ready)
+ * before the watch began is judged at once.
  */
 final class AgentPodWatch implements AutoCloseable {
 
@@ -69,8 +70,19 @@ final class AgentPodWatch implements AutoCloseable {
       String jobUid,
       Consumer<String> note) {
     AgentPodWatch w = new AgentPodWatch(client, namespace, jobName, jobUid, note);
+    // Listed first, then watched from the list's version: the library's watch without a version
+    // starts at the most recent one and reports no pod that exists already (measured: the Job's
+    // pod, created and ready before the watch began, was never seen).
+    var pods = client.pods().inNamespace(namespace).withLabels(selector);
+    PodWatcher watcher = w.new PodWatcher();
+    PodList existing = pods.list();
+    existing.getItems().forEach(p -> watcher.eventReceived(Watcher.Action.ADDED, p));
     w.watches.add(
-        client.pods().inNamespace(namespace).withLabels(selector).watch(w.new PodWatcher()));
+        pods.watch(
+            new ListOptionsBuilder()
+                .withResourceVersion(existing.getMetadata().getResourceVersion())
+                .build(),
+            watcher));
     w.watchEvents();
     return w;
   }
