@@ -6,13 +6,16 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Defaults that come from the environment: {@code CNTR_IMAGE}, {@code SOCKET_PATH} and {@code
- * LAMBDA_CNTR_MODE} (a flag on the command line wins).
+ * Defaults that come from the environment: {@code CNTR_IMAGE}, {@code SOCKET_PATH}, {@code
+ * LAMBDA_CNTR_MODE} and {@code LAMBDA_CNTR_REASON} (a flag on the command line wins).
  */
 final class EnvDefaults implements IDefaultValueProvider {
 
   /** The variable that sets {@code --mode}. */
   static final String MODE = "LAMBDA_CNTR_MODE";
+
+  /** The variable that sets {@code --reason}. */
+  static final String REASON = "LAMBDA_CNTR_REASON";
 
   private final Environment env;
 
@@ -29,6 +32,7 @@ final class EnvDefaults implements IDefaultValueProvider {
       case "--image" -> env.get("CNTR_IMAGE").orElse(Version.defaultImage());
       case "--socket-path" -> env.get("SOCKET_PATH").orElse(null);
       case "--mode" -> env.get(MODE).orElse(null);
+      case "--reason" -> env.get(REASON).filter(r -> !r.isBlank()).orElse(null);
       default -> null;
     };
   }

@@ -204,7 +204,8 @@ final class ExecuteCommand extends SessionCommand {
               session.tmpSize(),
               session.noSeccomp,
               command,
-              cluster.agentNamespace);
+              cluster.agentNamespace,
+              session.reason());
       boolean server =
           SessionClusters.serverMode(
               session.mode, new LibraryCluster(connection, progress), progress);

@@ -80,6 +80,14 @@ final class FanoutExecution {
 
   /** Runs it; returns the status to exit with. */
   int run(SessionRequest template, Plan plan) {
+    if (!server) {
+      // once for every pod, before anything is asked for them (the gateway asks its policy)
+      ReasonRequirement.check(
+          new LibraryCluster(connection, progress),
+          template.agentNamespace(),
+          template.reason(),
+          progress);
+    }
     List<Item> items = items(template.namespace(), plan);
     progress.phase(
         "executing in "
@@ -249,7 +257,8 @@ final class FanoutExecution {
             template.tmpSize(),
             template.noSeccomp(),
             bounded(template.command(), plan.podTimeout()),
-            template.agentNamespace());
+            template.agentNamespace(),
+            template.reason());
     Deadline deadline = new Deadline();
     // the remote timeout ends the command; the local one is the backstop for a session that hangs
     var timeout =
@@ -262,6 +271,7 @@ final class FanoutExecution {
       SessionCluster library = new LibraryCluster(connection, quiet(errStream));
       int status =
           new SessionRunner(server ? new ServerCluster(library) : library, own, quiet(errStream))
+              .reasonRequirementChecked()
               .run(request, deadline);
       boolean remoteTimeout =
           (status == TIMED_OUT || status == 128 + 9)

@@ -134,6 +134,7 @@ abstract class SessionCommand implements Callable<Integer> {
         session.tmpSize(),
         session.noSeccomp,
         command,
-        cluster.agentNamespace);
+        cluster.agentNamespace,
+        session.reason());
   }
 }

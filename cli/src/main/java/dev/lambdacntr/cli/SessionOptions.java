@@ -4,6 +4,7 @@ import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.protocol.FsBackend;
+import dev.lambdacntr.target.SessionReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -103,6 +104,21 @@ public final class SessionOptions {
   }
 
   @Option(
+      names = "--reason",
+      paramLabel = "TEXT",
+      description =
+          "why you open this session (a ticket, an incident): recorded in the session's Event on"
+              + " the pod; an administrator may require it (env LAMBDA_CNTR_REASON; at most"
+              + " 1024 characters)")
+  String reason;
+
+  /** {@code --reason} (or {@code LAMBDA_CNTR_REASON}), checked; empty when not given. */
+  Optional<String> reason() {
+    return SessionReason.check(
+        Optional.ofNullable(reason), "--reason (or " + EnvDefaults.REASON + ")");
+  }
+
+  @Option(
       names = {"-t", "--tty"},
       description = "allocate a terminal even when stdin is not one")
   boolean tty;
@@ -122,6 +138,7 @@ public final class SessionOptions {
               + mode
               + "'");
     }
+    reason();
     if (image == null || image.isBlank()) {
       throw new CntrException(ExitCode.USAGE, "--image must not be empty");
     }

@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param noSeccomp whether the session may run without the target's seccomp filter
  * @param command the command for execute, empty for attach's shell
  * @param agentNamespace the agent namespace
+ * @param reason why the user opens the session, if they said: recorded in its Event
  */
 public record SessionRequest(
     String namespace,
@@ -44,7 +45,8 @@ public record SessionRequest(
     String tmpSize,
     boolean noSeccomp,
     List<String> command,
-    String agentNamespace) {
+    String agentNamespace,
+    Optional<String> reason) {
 
   public SessionRequest {
     command = List.copyOf(command);
@@ -68,7 +70,8 @@ public record SessionRequest(
         tty,
         fs.flagValue(),
         image.equals(Version.defaultImage()) ? Optional.empty() : Optional.of(image),
-        Optional.empty());
+        Optional.empty(),
+        reason);
   }
 
   public ExecRequest agentExec(Target target, AgentPod agent, Progress progress) {

@@ -34,11 +34,29 @@ public final class SessionRunner {
   private final SessionCluster cluster;
   private final CliContext context;
   private final Progress progress;
+  private final boolean reasonRequirementChecked;
 
   public SessionRunner(SessionCluster cluster, CliContext context, Progress progress) {
+    this(cluster, context, progress, false);
+  }
+
+  private SessionRunner(
+      SessionCluster cluster,
+      CliContext context,
+      Progress progress,
+      boolean reasonRequirementChecked) {
     this.cluster = cluster;
     this.context = context;
     this.progress = progress;
+    this.reasonRequirementChecked = reasonRequirementChecked;
+  }
+
+  /**
+   * The same runner for sessions whose agent namespace's requirement of a reason ({@link
+   * ReasonRequirement}) was checked already, once for all of them ({@code execute -l}).
+   */
+  SessionRunner reasonRequirementChecked() {
+    return new SessionRunner(cluster, context, progress, true);
   }
 
   /** Runs the session; returns the remote command's exit status. */
@@ -52,6 +70,16 @@ public final class SessionRunner {
     ExecutorService background =
         Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory());
     try {
+      // asked beside the target's lookup, only of a session without a reason, and answered before
+      // an agent is made ready
+      CompletableFuture<Void> reasonRequirement =
+          reasonRequirementChecked || request.reason().isPresent() || cluster.gateway()
+              ? CompletableFuture.completedFuture(null)
+              : CompletableFuture.runAsync(
+                  () ->
+                      ReasonRequirement.check(
+                          cluster, request.agentNamespace(), request.reason(), progress),
+                  background);
       progress.phase("resolving pod " + request.namespace() + "/" + request.pod());
       progress.detail("the cluster through " + cluster.describe());
       Target target = cluster.target(request.namespace(), request.pod(), request.container());
@@ -70,6 +98,7 @@ public final class SessionRunner {
       AgentSpec spec =
           new AgentSpec(
               request.agentNamespace(), target.node(), request.image(), request.idleTimeout());
+      join(reasonRequirement);
       AgentPod agent = cluster.agent(spec, agents, deadline);
 
       record(target, join(who), request, agent);
@@ -100,7 +129,13 @@ public final class SessionRunner {
     try {
       cluster.record(
           AuditEvents.build(
-              target, who, request.image(), agent.ref(), request.command(), Instant.now()));
+              target,
+              who,
+              request.image(),
+              agent.ref(),
+              request.command(),
+              request.reason(),
+              Instant.now()));
     } catch (CntrException e) {
       if (e.exitCode() == ExitCode.FORBIDDEN) {
         // No audit trail, no session: the event is what makes debugging in production visible.

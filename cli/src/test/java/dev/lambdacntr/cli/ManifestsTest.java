@@ -77,7 +77,8 @@ class ManifestsTest {
             org.assertj.core.groups.Tuple.tuple(
                 List.of("jobs"), List.of("get", "list", "watch", "create", "delete")),
             org.assertj.core.groups.Tuple.tuple(List.of("daemonsets"), List.of("get")),
-            org.assertj.core.groups.Tuple.tuple(List.of("events"), List.of("list", "watch")));
+            org.assertj.core.groups.Tuple.tuple(List.of("events"), List.of("list", "watch")),
+            org.assertj.core.groups.Tuple.tuple(List.of("namespaces"), List.of("get")));
   }
 
   @Test

@@ -163,6 +163,8 @@ class SessionFlowTest {
         .containsExactlyInAnyOrder(
             // --mode auto asks first whether server mode is served (here: 404, so direct)
             "GET /apis/cntr.lambda-cntr.dev/v1alpha1",
+            // no --reason: does the agent namespace require one? (beside the pod's lookup)
+            "GET /api/v1/namespaces/lambda-cntr",
             "POST /apis/authentication.k8s.io/v1/selfsubjectreviews",
             "GET /api/v1/namespaces/default/pods/demo-7d9f",
             "GET /api/v1/namespaces/lambda-cntr/pods",

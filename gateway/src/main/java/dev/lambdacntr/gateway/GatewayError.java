@@ -14,7 +14,7 @@ public record GatewayError(int httpCode, String reason) {
     return switch (code) {
       case USAGE, CONTAINER_AMBIGUOUS, CONTAINER_UNSUPPORTED -> new GatewayError(400, "BadRequest");
       case UNAUTHENTICATED -> new GatewayError(401, "Unauthorized");
-      case FORBIDDEN -> new GatewayError(403, "Forbidden");
+      case FORBIDDEN, REASON_REQUIRED -> new GatewayError(403, "Forbidden");
       case POD_NOT_FOUND, CONTAINER_NOT_FOUND -> new GatewayError(404, "NotFound");
       case POD_NOT_RUNNING, CONTAINER_NOT_RUNNING -> new GatewayError(409, "Conflict");
       case AGENT_FAILED, CLUSTER_UNREACHABLE -> new GatewayError(503, "ServiceUnavailable");

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AuditEventsTest {
@@ -23,6 +25,7 @@ class AuditEventsTest {
             "ghcr.io/lambda-cntr/debug:0.1.0",
             "lambda-cntr/agent-x",
             List.of(),
+            Optional.empty(),
             NOW);
     Event expected =
         new EventBuilder()
@@ -56,12 +59,40 @@ class AuditEventsTest {
   @Test
   void executeNamesTheCommandAbbreviated() {
     Event e =
-        AuditEvents.build(TARGET, "bob", "img", "a/b", List.of("sh", "-c", "x".repeat(400)), NOW);
+        AuditEvents.build(
+            TARGET,
+            "bob",
+            "img",
+            "a/b",
+            List.of("sh", "-c", "x".repeat(400)),
+            Optional.empty(),
+            NOW);
     assertThat(e.getReason()).isEqualTo("LambdaCntrExecute");
     assertThat(e.getAction()).isEqualTo("Execute");
     assertThat(e.getMessage())
         .startsWith("bob executed 'sh -c xxx")
         .contains("...' in container app (image img, agent a/b)");
     assertThat(e.getMessage().length()).isLessThan(350);
+  }
+
+  @Test
+  void theReasonIsInTheMessageAndWholeInAnAnnotation() {
+    String reason = "INC-4711: checkout returns 502 " + "y".repeat(400);
+    Event e =
+        AuditEvents.build(TARGET, "bob", "img", "a/b", List.of("ps"), Optional.of(reason), NOW);
+    assertThat(e.getMessage())
+        .startsWith(
+            "bob executed 'ps' in container app (image img, agent a/b), reason: \"INC-4711:"
+                + " checkout returns 502 yyy")
+        .endsWith("...\"");
+    assertThat(e.getMetadata().getAnnotations())
+        .isEqualTo(Map.of(AuditEvents.REASON_ANNOTATION, reason));
+  }
+
+  @Test
+  void withoutAReasonThereIsNoAnnotation() {
+    Event e = AuditEvents.build(TARGET, "bob", "img", "a/b", List.of(), Optional.empty(), NOW);
+    assertThat(e.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(e.getMessage()).doesNotContain("reason");
   }
 }

@@ -14,6 +14,7 @@ import dev.lambdacntr.cli.kube.ClusterConnection;
 import dev.lambdacntr.cli.kube.LibraryCluster;
 import dev.lambdacntr.cli.kube.SessionCluster;
 import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.protocol.Json;
 import dev.lambdacntr.target.Target;
 import dev.lambdacntr.target.TargetResolver;
@@ -24,7 +25,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -169,6 +172,36 @@ public final class DirectCluster implements SessionCluster {
         ? AgentOwnership.whyNotOurs(pod, spec, Optional.of(ModelJson.daemonSetMetadata(owner)))
             .isEmpty()
         : AgentOwnership.whyNotOurs(pod, Optional.of(ModelJson.jobMetadata(owner)), spec).isEmpty();
+  }
+
+  /**
+   * One GET, answered here when it is found, missing or forbidden (a refusal here costs no library
+   * start-up); anything else the library asks again.
+   */
+  @Override
+  public Optional<Map<String, String>> namespaceLabels(String namespace) {
+    Optional<Reply> reply = send(() -> api.get("/api/v1/namespaces/" + enc(namespace)));
+    if (reply.isPresent()) {
+      Reply r = reply.get();
+      if (r.ok()) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        Json.object(r.json(), "metadata", "labels")
+            .ifPresent(m -> m.forEach((k, v) -> labels.put(k, String.valueOf(v))));
+        return Optional.of(labels);
+      }
+      if (r.status() == 404) {
+        return Optional.empty();
+      }
+      if (r.status() == 403) {
+        throw new CntrException(
+            ExitCode.FORBIDDEN,
+            "forbidden: cannot get namespace "
+                + namespace
+                + ": "
+                + Json.string(r.json(), "message").orElse("HTTP 403"));
+      }
+    }
+    return library("get namespace", reply).namespaceLabels(namespace);
   }
 
   @Override

@@ -24,6 +24,11 @@ public final class EventJson {
     Fields meta = new Fields();
     meta.add("name", m.getName());
     meta.add("namespace", m.getNamespace());
+    if (m.getAnnotations() != null && !m.getAnnotations().isEmpty()) {
+      Fields annotations = new Fields();
+      m.getAnnotations().forEach(annotations::add);
+      meta.raw("annotations", annotations.toString());
+    }
     root.raw("metadata", meta.toString());
     ObjectReference o = e.getInvolvedObject();
     Fields involved = new Fields();

@@ -22,6 +22,7 @@ import java.util.StringJoiner;
  * @param image the debug image, when one other than the policy's default is asked for
  * @param protect whether the gateway protects the pod while the session lives, when said (else the
  *     gateway's default: attach protects, execute does not)
+ * @param reason why the user opens the session, if they said: the gateway records it
  */
 public record GatewayRequest(
     String namespace,
@@ -31,7 +32,8 @@ public record GatewayRequest(
     boolean tty,
     String fs,
     Optional<String> image,
-    Optional<Boolean> protect)
+    Optional<Boolean> protect,
+    Optional<String> reason)
     implements SessionEndpoint {
 
   /** The aggregated API's group and version. */
@@ -60,13 +62,14 @@ public record GatewayRequest(
     query.add("fs=" + encode(fs));
     image.ifPresent(i -> query.add("image=" + encode(i)));
     protect.ifPresent(p -> query.add("protect=" + p));
+    reason.ifPresent(r -> query.add("reason=" + encode(r)));
     return uri(serverUrl, namespace, pod, subresource(), query.toString());
   }
 
   /** The same request, the gateway asked to protect the pod or not. */
   public GatewayRequest protecting(boolean protects) {
     return new GatewayRequest(
-        namespace, pod, container, command, tty, fs, image, Optional.of(protects));
+        namespace, pod, container, command, tty, fs, image, Optional.of(protects), reason);
   }
 
   /** The WebSocket URI of one of the gateway's subresources of a pod. */

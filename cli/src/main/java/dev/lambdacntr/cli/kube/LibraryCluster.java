@@ -11,12 +11,14 @@ import dev.lambdacntr.target.KubeErrors;
 import dev.lambdacntr.target.Target;
 import dev.lambdacntr.target.TargetResolver;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +67,16 @@ public final class LibraryCluster implements SessionCluster {
   @Override
   public AgentPod agent(AgentSpec spec, List<Pod> existing, long deadline) {
     return provisioner.ensure(spec, existing, deadline);
+  }
+
+  @Override
+  public Optional<Map<String, String>> namespaceLabels(String namespace) {
+    Namespace found =
+        errors.call(
+            ApiCall.cluster("get", "namespaces"),
+            () -> client.namespaces().withName(namespace).get());
+    return Optional.ofNullable(found)
+        .map(n -> n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels());
   }
 
   @Override

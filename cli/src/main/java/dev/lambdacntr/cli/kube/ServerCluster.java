@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -62,6 +63,12 @@ public final class ServerCluster implements SessionCluster {
   @Override
   public AgentPod agent(AgentSpec spec, List<Pod> existing, long deadline) {
     return new AgentPod("apis", GatewayRequest.GROUP_VERSION, "", false);
+  }
+
+  /** The gateway's policy, not a namespace's label, says what a session needs. */
+  @Override
+  public Optional<Map<String, String>> namespaceLabels(String namespace) {
+    return Optional.empty();
   }
 
   /** The gateway records the session, as itself, naming the authenticated user. */

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,6 +41,12 @@ public interface SessionCluster extends AutoCloseable {
    * replaced) and waited for until {@code deadline} ({@link System#nanoTime}).
    */
   AgentPod agent(AgentSpec spec, List<Pod> existing, long deadline);
+
+  /**
+   * The labels of {@code namespace}; empty when it does not exist. A namespace the user may not
+   * read is a {@link dev.lambdacntr.protocol.ExitCode#FORBIDDEN} failure.
+   */
+  Optional<Map<String, String>> namespaceLabels(String namespace);
 
   /** Creates the session's audit event; failures are translated ({@link KubeErrors}). */
   void record(Event event);

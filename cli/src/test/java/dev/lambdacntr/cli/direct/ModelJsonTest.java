@@ -266,16 +266,19 @@ class ModelJsonTest {
   void auditEventIsWrittenAsTheClientLibraryWritesIt() {
     Target target = new Target("shop", "cart", "uid-1", "app", "n1", ID, "containerd", false);
     for (List<String> command : List.of(List.<String>of(), List.of("sh", "-c", "echo \"hi\"\n"))) {
-      var event =
-          AuditEvents.build(
-              target,
-              "alice",
-              "img:1",
-              "lambda-cntr/agent-x",
-              command,
-              Instant.parse("2026-11-24T01:02:03.456Z"));
-      assertThat(Json.parse(EventJson.of(event)))
-          .isEqualTo(Json.parse(SERIALIZATION.asJson(event)));
+      for (Optional<String> reason : List.of(Optional.<String>empty(), Optional.of("INC \"7\""))) {
+        var event =
+            AuditEvents.build(
+                target,
+                "alice",
+                "img:1",
+                "lambda-cntr/agent-x",
+                command,
+                reason,
+                Instant.parse("2026-11-24T01:02:03.456Z"));
+        assertThat(Json.parse(EventJson.of(event)))
+            .isEqualTo(Json.parse(SERIALIZATION.asJson(event)));
+      }
     }
   }
 }

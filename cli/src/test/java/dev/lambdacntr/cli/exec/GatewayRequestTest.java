@@ -28,6 +28,7 @@ class GatewayRequestTest {
             false,
             "auto",
             Optional.empty(),
+            Optional.empty(),
             Optional.empty());
     assertThat(execute.uri("https://10.0.0.1:6443/").toString())
         .isEqualTo(
@@ -42,6 +43,7 @@ class GatewayRequestTest {
             true,
             "fuse",
             Optional.of("r/d:1"),
+            Optional.empty(),
             Optional.empty());
     assertThat(attach.uri("https://h:6443").toString())
         .isEqualTo(
@@ -49,6 +51,38 @@ class GatewayRequestTest {
                 + "/attach?tty=true&fs=fuse&image=r%2Fd%3A1");
     assertThat(attach.protecting(false).uri("https://h:6443").toString())
         .endsWith("/attach?tty=true&fs=fuse&image=r%2Fd%3A1&protect=false");
+  }
+
+  @Test
+  void theReasonTravelsAsAnEncodedQueryParameter() {
+    GatewayRequest execute =
+        new GatewayRequest(
+            "team-a",
+            "web-1",
+            Optional.empty(),
+            List.of("ps"),
+            false,
+            "auto",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of("INC-4711: 502s & timeouts"));
+    assertThat(execute.protecting(false).uri("https://h:6443").toString())
+        .endsWith(
+            "/execute?command=ps&tty=false&fs=auto&protect=false"
+                + "&reason=INC-4711%3A%20502s%20%26%20timeouts");
+  }
+
+  @Test
+  void aGatewayRefusalForAMissingReasonBecomesItsOwnExitCode() {
+    String body =
+        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"a"
+            + " reason is required by policy lambda-cntr-system/lambda-cntr-policy (requireReason:"
+            + " true): say why with --reason TEXT\",\"reason\":\"Forbidden\",\"details\":{\"causes\":"
+            + "[{\"reason\":\"lambda-cntr.dev/exit-code\",\"message\":\"82\"}]},\"code\":403}";
+    CntrException e = GatewayRefusal.of(403, body, STATUS).orElseThrow();
+    assertThat(e.exitCode()).isEqualTo(ExitCode.REASON_REQUIRED);
+    assertThat(e.exitCode().code()).isEqualTo(82);
+    assertThat(e.getMessage()).startsWith("a reason is required by policy");
   }
 
   @Test

@@ -17,9 +17,9 @@ import tools.jackson.databind.ObjectMapper;
  * An administrator's rules for sessions, from ConfigMap {@code lambda-cntr-policy} in the gateway's
  * namespace. Keys (all optional): {@code allowedImages} (a JSON list, or one image per line; an
  * entry ending in {@code *} allows every image starting with the rest), {@code defaultImage},
- * {@code allowFuse}, {@code allowPortForward} ({@code true}/{@code false}) and {@code
- * maxSessionSeconds}. Without the ConfigMap: {@link #defaults()}. Every refusal names the policy.
- * Pure.
+ * {@code allowFuse}, {@code allowPortForward}, {@code requireReason} ({@code true}/{@code false})
+ * and {@code maxSessionSeconds}. Without the ConfigMap: {@link #defaults()}. Every refusal names
+ * the policy. Pure.
  *
  * @param ref the ConfigMap, as {@code namespace/name}, for messages
  * @param allowedImages the allowed images or image prefixes ({@code ...*})
@@ -27,6 +27,7 @@ import tools.jackson.databind.ObjectMapper;
  * @param allowFuse whether {@code fs=fuse} is allowed
  * @param allowPortForward whether port forwarding is allowed
  * @param maxSession the longest a session may last
+ * @param requireReason whether every attach and execute must say why ({@code --reason})
  */
 public record SessionPolicy(
     String ref,
@@ -34,7 +35,8 @@ public record SessionPolicy(
     String defaultImage,
     boolean allowFuse,
     boolean allowPortForward,
-    Duration maxSession) {
+    Duration maxSession,
+    boolean requireReason) {
 
   public static final String NAME = "lambda-cntr-policy";
   public static final Duration DEFAULT_MAX_SESSION = Duration.ofHours(12);
@@ -45,7 +47,10 @@ public record SessionPolicy(
     allowedImages = List.copyOf(allowedImages);
   }
 
-  /** No ConfigMap: the project's debug image only, FUSE and port forwards allowed, 12 hours. */
+  /**
+   * No ConfigMap: the project's debug image only, FUSE and port forwards allowed, 12 hours, no
+   * reason required.
+   */
   public static SessionPolicy defaults(String namespace) {
     return new SessionPolicy(
         namespace + "/" + NAME,
@@ -53,7 +58,8 @@ public record SessionPolicy(
         Version.defaultImage(),
         true,
         true,
-        DEFAULT_MAX_SESSION);
+        DEFAULT_MAX_SESSION,
+        false);
   }
 
   /** The policy of {@code configMap}; {@code null} means the defaults. Malformed keys fail. */
@@ -79,7 +85,8 @@ public record SessionPolicy(
         defaultImage,
         bool(ref, data, "allowFuse", defaults.allowFuse()),
         bool(ref, data, "allowPortForward", defaults.allowPortForward()),
-        seconds(ref, data, "maxSessionSeconds", defaults.maxSession()));
+        seconds(ref, data, "maxSessionSeconds", defaults.maxSession()),
+        bool(ref, data, "requireReason", defaults.requireReason()));
   }
 
   /** The image a session runs: the requested one if allowed, else the default; or a refusal. */
@@ -110,6 +117,18 @@ public record SessionPolicy(
     if (!allowPortForward) {
       throw refused(
           "port forwarding is not allowed by policy " + ref + " (allowPortForward: false)");
+    }
+  }
+
+  /** Refuses a session without a reason when the policy requires one. */
+  public void checkReason(Optional<String> reason) {
+    if (requireReason && reason.isEmpty()) {
+      throw new CntrException(
+          ExitCode.REASON_REQUIRED,
+          "a reason is required by policy "
+              + ref
+              + " (requireReason: true): say why with --reason TEXT (or LAMBDA_CNTR_REASON);"
+              + " it is recorded in the session's Event");
     }
   }
 

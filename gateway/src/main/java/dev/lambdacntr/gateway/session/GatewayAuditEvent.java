@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -38,13 +39,21 @@ public final class GatewayAuditEvent {
    * @param image the debug image
    * @param agent the node agent pod, as {@code namespace/name}
    * @param command the command, empty for attach's shell
+   * @param reason why the user opened the session, if they said
    * @param now the session's start
    */
   public static Event build(
-      Target target, UserInfo user, String image, String agent, List<String> command, Instant now) {
+      Target target,
+      UserInfo user,
+      String image,
+      String agent,
+      List<String> command,
+      Optional<String> reason,
+      Instant now) {
     String who = user.name() + " (groups " + String.join(", ", user.groups()) + ")";
-    Event event = AuditEvents.build(target, who, image, agent, command, now);
+    Event event = AuditEvents.build(target, who, image, agent, command, reason, now);
     Map<String, String> annotations = new LinkedHashMap<>();
+    reason.ifPresent(r -> annotations.put(AuditEvents.REASON_ANNOTATION, r));
     annotations.put(USER, user.name());
     annotations.put(GROUPS, json(user.groups()));
     annotations.put(COMMAND, json(command));

@@ -77,6 +77,7 @@ public final class SessionPreparation {
     }
     String image = policy.image(query.image());
     policy.checkFilesystem(query.fs());
+    policy.checkReason(query.reason());
 
     Pod pod = readPod(query);
     Target target = TargetResolver.select(pod, query.container());
@@ -86,7 +87,8 @@ public final class SessionPreparation {
     requireImage(agent, agentRef, image, target.node());
 
     Event event =
-        GatewayAuditEvent.build(target, user, image, agentRef, query.command(), clock.get());
+        GatewayAuditEvent.build(
+            target, user, image, agentRef, query.command(), query.reason(), clock.get());
     KubeCalls.call(
         "record the session's Event on pod " + target.namespace() + "/" + target.pod(),
         () -> client.v1().events().inNamespace(target.namespace()).resource(event).create());

@@ -3,6 +3,7 @@ package dev.lambdacntr.gateway.session;
 import dev.lambdacntr.gateway.ApiGroup;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.SessionReason;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * A session request, {@code /apis/cntr.lambda-cntr.dev/v1alpha1/namespaces/NS/pods/POD/SUB} with
  * the query parameters {@code container}, {@code command} (repeated), {@code tty}, {@code fs},
- * {@code image} and {@code protect}. Pure.
+ * {@code image}, {@code protect} and {@code reason}. Pure.
  *
  * @param namespace the pod's namespace
  * @param pod the pod's name
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  * @param image the debug image, if named
  * @param protect whether the gateway holds the pod's protection marks while the session lives
  *     (default: for attach and protect, as the CLI's default; not for execute)
+ * @param reason why the user opens the session, if they said ({@link SessionReason})
  */
 public record SessionQuery(
     String namespace,
@@ -34,7 +36,8 @@ public record SessionQuery(
     boolean tty,
     String fs,
     Optional<String> image,
-    boolean protect) {
+    boolean protect,
+    Optional<String> reason) {
 
   private static final Pattern PATH =
       Pattern.compile(
@@ -95,7 +98,8 @@ public record SessionQuery(
         tty.equals("true"),
         fs,
         one(params, "image").filter(s -> !s.isEmpty()),
-        protect.equals("true"));
+        protect.equals("true"),
+        SessionReason.check(one(params, "reason"), "query parameter reason"));
   }
 
   private static Optional<String> one(Map<String, List<String>> params, String name) {

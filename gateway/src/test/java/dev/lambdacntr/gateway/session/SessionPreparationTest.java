@@ -8,6 +8,7 @@ import dev.lambdacntr.gateway.authz.SessionAuthorizer;
 import dev.lambdacntr.gateway.policy.PolicySource;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.AuditEvents;
 import dev.lambdacntr.target.Version;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -156,7 +157,8 @@ public class SessionPreparationTest {
         false,
         "mount",
         Optional.empty(),
-        false);
+        false,
+        Optional.empty());
   }
 
   @Test
@@ -254,7 +256,8 @@ public class SessionPreparationTest {
             true,
             "mount",
             Optional.empty(),
-            false);
+            false,
+            Optional.empty());
     assertRefused(
         () -> preparation.prepare(DEV_A, query),
         ExitCode.CONTAINER_NOT_FOUND,
@@ -276,7 +279,8 @@ public class SessionPreparationTest {
             true,
             "mount",
             Optional.of("evil/tools:1"),
-            false);
+            false,
+            Optional.empty());
     assertRefused(
         () -> preparation.prepare(DEV_A, query),
         ExitCode.FORBIDDEN,
@@ -299,11 +303,54 @@ public class SessionPreparationTest {
             true,
             "fuse",
             Optional.empty(),
-            false);
+            false,
+            Optional.empty());
     assertRefused(
         () -> preparation.prepare(DEV_A, query),
         ExitCode.FORBIDDEN,
         "--fs fuse is not allowed by policy lambda-cntr/lambda-cntr-policy (allowFuse: false)");
+  }
+
+  SessionQuery executeWithReason(String pod, Optional<String> reason, String... command) {
+    return new SessionQuery(
+        "team-a",
+        pod,
+        "execute",
+        Optional.empty(),
+        List.of(command),
+        false,
+        "mount",
+        Optional.empty(),
+        false,
+        reason);
+  }
+
+  @Test
+  void aPolicyRequiringAReasonRefusesASessionWithoutOneBeforeAnythingIsRecorded() {
+    policy = new ConfigMapBuilder(policy).addToData("requireReason", "true").build();
+    allowDevA();
+    pod(runningPod("web-7"));
+    assertRefused(
+        () -> preparation.prepare(DEV_A, executeWithReason("web-7", Optional.empty(), "ls")),
+        ExitCode.REASON_REQUIRED,
+        "a reason is required by policy lambda-cntr/lambda-cntr-policy (requireReason: true):"
+            + " say why with --reason TEXT");
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void theReasonIsRecordedInTheEvent() {
+    policy = new ConfigMapBuilder(policy).addToData("requireReason", "true").build();
+    allowDevA();
+    pod(runningPod("web-8"));
+    preparation.prepare(DEV_A, executeWithReason("web-8", Optional.of("INC-4711: 502s"), "ls"));
+
+    assertThat(events).hasSize(1);
+    Event event = events.get(0);
+    assertThat(event.getMessage()).endsWith(", reason: \"INC-4711: 502s\"");
+    assertThat(event.getMetadata().getAnnotations())
+        .containsEntry(AuditEvents.REASON_ANNOTATION, "INC-4711: 502s")
+        .containsEntry(GatewayAuditEvent.USER, "dev-a");
   }
 
   @Test

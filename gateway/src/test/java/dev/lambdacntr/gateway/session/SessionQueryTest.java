@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lambdacntr.gateway.ApiGroup;
 import dev.lambdacntr.gateway.authz.AccessReviews;
 import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.target.SessionReason;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,5 +46,26 @@ class SessionQueryTest {
     assertThat(AccessReviews.required(ApiGroup.PROTECT))
         .extracting(AccessReviews.Permission::describe)
         .containsExactly("pods/portforward", "pods/protect.cntr.lambda-cntr.dev");
+  }
+
+  @Test
+  void theReasonIsReadCheckedAndOptional() {
+    assertThat(SessionQuery.parse(path("attach"), Map.of()).reason()).isEmpty();
+    assertThat(
+            SessionQuery.parse(path("attach"), Map.of("reason", List.of(" INC-4711: 502s ")))
+                .reason())
+        .hasValue("INC-4711: 502s");
+    assertThatThrownBy(
+            () ->
+                SessionQuery.parse(
+                    path("attach"),
+                    Map.of("reason", List.of("r".repeat(SessionReason.MAX_LENGTH + 1)))))
+        .isInstanceOfSatisfying(
+            CntrException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageContaining("query parameter reason: the reason is 1025 characters long");
+    assertThatThrownBy(
+            () -> SessionQuery.parse(path("attach"), Map.of("reason", List.of("a", "b"))))
+        .isInstanceOf(CntrException.class)
+        .hasMessage("query parameter reason given 2 times");
   }
 }
