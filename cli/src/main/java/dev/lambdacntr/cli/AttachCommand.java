@@ -3,6 +3,7 @@ package dev.lambdacntr.cli;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code lambda-cntr attach POD [CONTAINER]}: an interactive shell in the container. */
@@ -29,6 +30,8 @@ final class AttachCommand extends SessionCommand {
       description = "the container (needed when the pod has several)")
   String container;
 
+  @Mixin RecordOptions record;
+
   AttachCommand(CliContext context) {
     super(context);
   }
@@ -46,6 +49,11 @@ final class AttachCommand extends SessionCommand {
   @Override
   List<String> command() {
     return List.of();
+  }
+
+  @Override
+  Optional<RecordOptions> recordOptions() {
+    return Optional.of(record);
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -72,6 +73,8 @@ final class ExecuteCommand extends SessionCommand {
           "with -l: a pod's session is ended after this long and counted as failed (default:"
               + " ${DEFAULT-VALUE})")
   Duration podTimeout = Duration.ofMinutes(5);
+
+  @Mixin RecordOptions record;
 
   private boolean split;
   private Optional<String> pod = Optional.empty();
@@ -140,6 +143,11 @@ final class ExecuteCommand extends SessionCommand {
   }
 
   @Override
+  Optional<RecordOptions> recordOptions() {
+    return Optional.of(record);
+  }
+
+  @Override
   boolean wantsTty() {
     return session.tty
         || (context.stdinIsTerminal().getAsBoolean() && context.stdoutIsTerminal().getAsBoolean());
@@ -172,9 +180,12 @@ final class ExecuteCommand extends SessionCommand {
       throw new CntrException(
           ExitCode.USAGE, "--all-containers and a CONTAINER name cannot be combined");
     }
-    if (session.tty || !companions.forwards.mappings().isEmpty() || companions.protect != null) {
+    if (session.tty
+        || !companions.forwards.mappings().isEmpty()
+        || companions.protect != null
+        || record.file != null) {
       throw new CntrException(
-          ExitCode.USAGE, "-l runs without a terminal, port forwards or --protect");
+          ExitCode.USAGE, "-l runs without a terminal, port forwards, --record or --protect");
     }
     if (maxParallel < 1) {
       throw new CntrException(

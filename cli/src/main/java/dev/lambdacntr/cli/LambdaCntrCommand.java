@@ -29,6 +29,7 @@ public final class LambdaCntrCommand implements Runnable {
           ExecuteCommand.class,
           DebugCommand.class,
           PortForwardCommand.class,
+          ReplayCommand.class,
           CleanupCommand.class,
           InstallCommand.class,
           UninstallCommand.class,

@@ -4,6 +4,7 @@ import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
 import dev.lambdacntr.cli.kube.SessionCluster;
 import dev.lambdacntr.target.Target;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -51,6 +52,11 @@ abstract class SessionCommand implements Callable<Integer> {
     return context;
   }
 
+  /** {@code --record} and {@code --record-input}, for the commands that have them. */
+  Optional<RecordOptions> recordOptions() {
+    return Optional.empty();
+  }
+
   /** Refuses a target the command must not run against (throws); called before the exec. */
   void admit(Target target) {}
 
@@ -83,6 +89,7 @@ abstract class SessionCommand implements Callable<Integer> {
     warnAboutSocketPath(progress);
     boolean tty = wantsTty();
     boolean rawTerminal = tty && context.stdinIsTerminal().getAsBoolean();
+    Optional<Path> recordTo = recordOptions().flatMap(r -> r.file(tty));
     try (SessionCluster sessionCluster =
             SessionClusters.open(cluster, context.env(), progress, session.mode);
         TargetCompanion companion =
@@ -97,9 +104,14 @@ abstract class SessionCommand implements Callable<Integer> {
                     Optional.of(cluster.guardian()),
                     rawTerminal),
                 this::admit,
-                ports -> listening(ports, progress))) {
+                ports -> listening(ports, progress));
+        SessionRecording recording =
+            SessionRecording.start(
+                recordTo, rawTerminal, context.env(), m -> companion.notice("warning: " + m))) {
       SessionRequest request = request(sessionCluster.defaultNamespace(), command, tty);
-      return new SessionRunner(sessionCluster, sessionContext(), progress).run(request, companion);
+      boolean recordInput = recordOptions().map(r -> r.input).orElse(false);
+      return new SessionRunner(sessionCluster, sessionContext(), progress)
+          .run(request, recording.around(companion, recordInput));
     }
   }
 

@@ -14,14 +14,24 @@ public final class TerminalSession {
 
   private TerminalSession() {}
 
+  /** Told each size the session is given: the first, then every change. */
+  public interface SizeListener {
+    void sized(int columns, int rows);
+  }
+
   /** Runs the session on the process's terminal; stdin must be a terminal. */
   public static ExecOutcome run(ExecStream stream, InputStream stdin) {
+    return run(stream, stdin, (columns, rows) -> {});
+  }
+
+  /** Runs the session as {@link #run(ExecStream, InputStream)}, telling {@code sizes} each size. */
+  public static ExecOutcome run(ExecStream stream, InputStream stdin, SizeListener sizes) {
     TerminalModes modes = TerminalModes.save(STDIN);
     Thread restore = new Thread(() -> restore(modes), "lambda-cntr-restore-terminal");
     Runtime.getRuntime().addShutdownHook(restore);
-    try (WindowSize.Listening _ = WindowSize.onChange(() -> sendSize(stream))) {
+    try (WindowSize.Listening _ = WindowSize.onChange(() -> sendSize(stream, sizes))) {
       modes.makeRaw();
-      sendSize(stream);
+      sendSize(stream, sizes);
       return PipedSession.run(stream, stdin);
     } finally {
       restore(modes);
@@ -34,10 +44,11 @@ public final class TerminalSession {
     }
   }
 
-  private static void sendSize(ExecStream stream) {
+  private static void sendSize(ExecStream stream, SizeListener sizes) {
     WindowSize.of(STDIN)
         .ifPresent(
             size -> {
+              sizes.sized(size.columns(), size.rows());
               try {
                 stream.resize(size.columns(), size.rows());
               } catch (IOException e) {
