@@ -83,6 +83,19 @@ final class TmuxTerminal implements AutoCloseable {
         Integer.toString(rows));
   }
 
+  /**
+   * The screen without its scroll-back, each line without trailing blanks, trailing empty lines
+   * dropped.
+   */
+  String visibleScreen() {
+    String screen = tmux("capture-pane", "-p", "-t", TARGET);
+    return screen
+        .lines()
+        .map(String::stripTrailing)
+        .reduce("", (a, b) -> a + b + "\n")
+        .stripTrailing();
+  }
+
   /** The screen and its scroll-back, wrapped lines joined. */
   String screen() {
     return tmux("capture-pane", "-p", "-J", "-S", "-", "-t", TARGET);
