@@ -125,12 +125,21 @@ public final class GatewayServer {
     try {
       user = authenticator.authenticate(peerCertificates(request), request.headers());
       query = SessionQuery.parse(request.path(), params(request.params()));
-      requireV5(request);
     } catch (CntrException e) {
       refuse(request, e, 0);
       return;
     }
     request.pause();
+    if (!request.canUpgradeToWebSocket()) {
+      answerPlainRequest(request, user, query);
+      return;
+    }
+    try {
+      requireV5(request);
+    } catch (CntrException e) {
+      refuse(request, e, 0);
+      return;
+    }
     if (query.subresource().equals(ApiGroup.PROTECT)) {
       protection(request, user, query);
       return;
@@ -148,6 +157,37 @@ public final class GatewayServer {
                         }))
         .onSuccess(opened -> accept(request, opened))
         .onFailure(e -> refuse(request, e, 0));
+  }
+
+  /**
+   * A plain request of a session's URL: refused with the reason an upgrade would be refused with,
+   * if any, else as not being an upgrade. Nothing is recorded or started. This is how a client
+   * whose upgrade was refused reads why.
+   */
+  private void answerPlainRequest(HttpServerRequest request, UserInfo user, SessionQuery query) {
+    vertx
+        .executeBlocking(
+            () -> {
+              if (query.subresource().equals(ApiGroup.PROTECT)) {
+                preparation.protectionTarget(user, query);
+              } else {
+                preparation.check(user, query);
+              }
+              return null;
+            },
+            false)
+        .onComplete(
+            checked -> {
+              Throwable refusal = checked.failed() ? checked.cause() : null;
+              if (refusal == null) {
+                try {
+                  requireV5(request);
+                } catch (CntrException e) {
+                  refusal = e;
+                }
+              }
+              refuse(request, refusal, 0);
+            });
   }
 
   /** A prepared session and, if it asked for it, its hold on the pod's marks. */
