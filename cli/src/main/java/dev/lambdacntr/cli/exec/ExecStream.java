@@ -175,15 +175,22 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
           switch (code) {
             case 401 -> ExitCode.UNAUTHENTICATED;
             case 403 -> ExitCode.FORBIDDEN;
+            case 414 -> ExitCode.USAGE;
             default -> ExitCode.AGENT_FAILED;
           };
       String text =
-          code == 403
-              ? "forbidden: cannot create pods/exec for "
+          code == 414
+              ? "the session's request into "
                   + what
-                  + " (RBAC denies verb 'create' on resource 'pods/exec'): "
-                  + message
-              : "exec into " + what + " refused: HTTP " + code + ": " + message;
+                  + " is too long (HTTP 414: the command travels in the URL, "
+                  + uri.toString().length()
+                  + " characters): shorten the command"
+              : code == 403
+                  ? "forbidden: cannot create pods/exec for "
+                      + what
+                      + " (RBAC denies verb 'create' on resource 'pods/exec'): "
+                      + message
+                  : "exec into " + what + " refused: HTTP " + code + ": " + message;
       return new HandshakeRefused(code, new CntrException(exit, text, h), false);
     }
     if (unreachable(cause)) {

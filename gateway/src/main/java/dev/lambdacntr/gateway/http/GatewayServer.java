@@ -10,6 +10,7 @@ import dev.lambdacntr.gateway.session.SessionPreparation;
 import dev.lambdacntr.gateway.session.SessionQuery;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.protocol.SessionLimits;
 import dev.lambdacntr.target.protect.TargetProtection;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Future;
@@ -87,6 +88,7 @@ public final class GatewayServer {
     HttpServerOptions server =
         new HttpServerOptions(options)
             .setWebSocketSubProtocols(List.of(ApiGroup.SUBPROTOCOL))
+            .setMaxInitialLineLength(SessionLimits.MAX_REQUEST_LINE)
             .setMaxWebSocketFrameSize(MAX_FRAME)
             .setMaxWebSocketMessageSize(MAX_FRAME);
     return vertx.createHttpServer(server).requestHandler(this::handle).listen();
@@ -178,15 +180,24 @@ public final class GatewayServer {
             false)
         .onComplete(
             checked -> {
-              Throwable refusal = checked.failed() ? checked.cause() : null;
-              if (refusal == null) {
-                try {
-                  requireV5(request);
-                } catch (CntrException e) {
-                  refusal = e;
-                }
+              if (checked.failed()) {
+                refuse(request, checked.cause(), 0);
+                return;
               }
-              refuse(request, refusal, 0);
+              // the session would be opened: this answer carries no exit code, so a client asking
+              // why its upgrade failed keeps the reason it has (the upgrade's own HTTP status)
+              var status =
+                  StatusResponses.of(
+                      new CntrException(
+                          ExitCode.USAGE,
+                          "sessions are WebSocket upgrades with subprotocol "
+                              + ApiGroup.SUBPROTOCOL));
+              status.setDetails(null);
+              request
+                  .response()
+                  .setStatusCode(status.getCode())
+                  .putHeader("Content-Type", "application/json")
+                  .end(StatusResponses.JSON.asJson(status));
             });
   }
 

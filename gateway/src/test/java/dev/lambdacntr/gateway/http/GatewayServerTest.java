@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -335,7 +336,7 @@ class GatewayServerTest {
     // a session the gateway would open: refused only for not being an upgrade
     assertThat(plainGet("dev-a", "web-1", 400))
         .contains("sessions are WebSocket upgrades")
-        .contains("{\"message\":\"64\",");
+        .doesNotContain("lambda-cntr.dev/exit-code");
     assertThat(agentUris).isEmpty();
     assertThat(api.events).isEmpty();
   }
@@ -353,6 +354,7 @@ class GatewayServerTest {
                 .setTrustOptions(
                     new PemTrustOptions().addCertValue(Buffer.buffer(SERVING_CA.certPem()))));
     try {
+      // the body is asked for as the response arrives (Vert.x drops what comes before)
       var response =
           await(
               http.request(
@@ -364,9 +366,10 @@ class GatewayServerTest {
                       r ->
                           r.putHeader("X-Remote-User", user)
                               .putHeader("X-Remote-Group", "team-a")
-                              .send()));
-      String body = await(response.body()).toString();
-      assertThat(response.statusCode()).as(body).isEqualTo(expectedCode);
+                              .send())
+                  .compose(r -> r.body().map(b -> Map.entry(r.statusCode(), b.toString()))));
+      String body = response.getValue();
+      assertThat(response.getKey()).as(body).isEqualTo(expectedCode);
       return body;
     } finally {
       http.close();
