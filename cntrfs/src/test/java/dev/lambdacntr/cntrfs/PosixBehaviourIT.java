@@ -4,6 +4,7 @@ import static dev.lambdacntr.cntrfs.Posix.PosixError;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lambdacntr.sys.Errno;
 import dev.lambdacntr.sys.Fcntl;
@@ -47,7 +48,19 @@ class PosixBehaviourIT {
     CNTRFS
   }
 
+  /**
+   * For the checks where it matters how file data travels: the native directory, cntrfs with FUSE
+   * passthrough (the kernel writes the source file itself) and cntrfs without it (every write is a
+   * request to the server).
+   */
+  enum DataPath {
+    NATIVE,
+    CNTRFS_PASSTHROUGH,
+    CNTRFS_SERVED
+  }
+
   private static TestMount mount;
+  private static TestMount served;
   private static Path nativeRoot;
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -55,10 +68,14 @@ class PosixBehaviourIT {
   static void mount() throws IOException {
     mount = TestMount.start("posix", CntrfsOptions.defaults());
     nativeRoot = Files.createDirectory(mount.base.resolve("native"));
+    served = TestMount.start("posix-served", CntrfsOptions.defaults().with("passthrough=off"));
   }
 
   @AfterAll
   static void unmount() {
+    if (served != null) {
+      served.close();
+    }
     if (mount != null) {
       mount.close();
     }
@@ -66,7 +83,29 @@ class PosixBehaviourIT {
 
   /** A fresh, empty directory for one test on {@code target}. */
   private static Path dir(Target target) throws IOException {
-    Path root = target == Target.NATIVE ? nativeRoot : mount.mountpoint;
+    return dir(target == Target.NATIVE ? nativeRoot : mount.mountpoint);
+  }
+
+  /** A fresh, empty directory for one test on {@code path}; cntrfs's data path is checked. */
+  private static Path dir(DataPath path) throws IOException {
+    Path dir =
+        dir(
+            switch (path) {
+              case NATIVE -> nativeRoot;
+              case CNTRFS_PASSTHROUGH -> mount.mountpoint;
+              case CNTRFS_SERVED -> served.mountpoint;
+            });
+    if (path == DataPath.CNTRFS_PASSTHROUGH) {
+      assumeTrue(
+          mount.mount.server().passthrough(),
+          "the kernel offers no FUSE passthrough (Linux 6.9+ with CAP_SYS_ADMIN)");
+    } else if (path == DataPath.CNTRFS_SERVED) {
+      assertThat(served.mount.server().passthrough()).isFalse();
+    }
+    return dir;
+  }
+
+  private static Path dir(Path root) throws IOException {
     Path dir = root.resolve("t" + COUNTER.incrementAndGet());
     Files.createDirectory(dir);
     Posix.chmod(dir, 0755);
@@ -371,6 +410,20 @@ class PosixBehaviourIT {
 
     assertThat(asNobody("", "umask 027 && touch " + open.resolve("masked"))).isZero();
     assertThat(Posix.lstat(open.resolve("masked")).mode() & 07777).isEqualTo(0640);
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataPath.class)
+  void aWriteByAnotherUserDropsSetUidAndSetGid(DataPath path) throws Exception {
+    Path d = dir(path);
+    Path f = Files.writeString(d.resolve("setid"), "original\n");
+    Posix.chown(f, 4000, 4000);
+    Posix.chmod(f, 06777);
+    assertThat(asNobody("", "echo appended >> " + f)).isZero();
+    assertThat(Posix.lstat(f).mode() & 07777)
+        .as("mode of %s after a write by uid 65534 (owner 4000)", f)
+        .isEqualTo(0777);
+    assertThat(Files.readString(f)).isEqualTo("original\nappended\n");
   }
 
   /** Runs {@code script} as uid/gid 65534 with the given supplementary groups; its exit status. */
