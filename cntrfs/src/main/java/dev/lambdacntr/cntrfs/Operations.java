@@ -55,6 +55,15 @@ final class Operations {
   private static final int OPEN_FLAGS_DROPPED =
       Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY | Fcntl.O_NOFOLLOW;
 
+  /** The SETATTR bits that change an attribute. */
+  private static final int ATTRIBUTE_CHANGES =
+      Kernel.FATTR_MODE
+          | Kernel.FATTR_UID
+          | Kernel.FATTR_GID
+          | Kernel.FATTR_SIZE
+          | Kernel.FATTR_ATIME
+          | Kernel.FATTR_MTIME;
+
   private final InodeTable inodes;
   private final int procFd;
   private final long validSeconds;
@@ -297,7 +306,34 @@ final class Operations {
         return r;
       }
     }
+    if ((valid & ATTRIBUTE_CHANGES) == 0) {
+      r = chownToItself(w, inode);
+      if (r < 0) {
+        return r;
+      }
+    }
     return attrReply(w, inode);
+  }
+
+  /**
+   * Answers a SETATTR that changes no attribute. The kernel sends one for chown(path, -1, -1); and,
+   * under FUSE_HANDLE_KILLPRIV_V2, for the privileges a write by a caller without CAP_FSETID drops
+   * before it writes (the kernel leaves that to the server and strips the bits from the request),
+   * also before a write through passthrough. chown(-1, -1) on the source file lets the file system
+   * underneath do what it does natively for both: update ctime, clear set-user-ID and set-group-ID
+   * on a group-executable file, and remove security.capability.
+   */
+  private int chownToItself(Worker w, Inode inode) {
+    MemorySegment st = w.scratch.stat2;
+    int r = stat(w, inode, st);
+    if (r < 0) {
+      return r;
+    }
+    if (!SetIdBits.chownMayClear(w.request.uid(), Stat.uid(st), Stat.mode(st))) {
+      return -Errno.EPERM;
+    }
+    return Libc.fchownat(
+        inode.fd, w.scratch.empty, -1, -1, Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
   }
 
   /**

@@ -426,6 +426,87 @@ class PosixBehaviourIT {
     assertThat(Files.readString(f)).isEqualTo("original\nappended\n");
   }
 
+  @ParameterizedTest
+  @EnumSource(DataPath.class)
+  void aSetIdFileOpenForReadingCanBeWrittenAndTheOtherWayRound(DataPath path) throws Exception {
+    Path d = dir(path);
+    Path f = Files.writeString(d.resolve("shared"), "one\n");
+    Posix.chown(f, 4000, 4000);
+    Posix.chmod(f, 06777);
+    int reader = Posix.open(f, Fcntl.O_RDONLY, 0);
+    try {
+      assertThat(asNobody("", "echo two >> " + f)).as("write while open for reading").isZero();
+      assertThat(new String(Posix.pread(reader, 64, 0), UTF_8)).isEqualTo("one\ntwo\n");
+    } finally {
+      Posix.close(reader);
+    }
+    assertThat(Posix.lstat(f).mode() & 07777).as("mode of %s after the write", f).isEqualTo(0777);
+    Posix.chmod(f, 06777);
+    String readWhileOpenForWriting =
+        "exec 3>>" + f + " && cat " + f + " > /dev/null && echo three >&3 && cat " + f;
+    assertThat(asNobody("", readWhileOpenForWriting)).as("read while open for writing").isZero();
+    assertThat(Files.readString(f)).isEqualTo("one\ntwo\nthree\n");
+    assertThat(Posix.lstat(f).mode() & 07777).as("mode of %s after the write", f).isEqualTo(0777);
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataPath.class)
+  void setUidGivenWhileOpenForWritingIsDroppedByTheNextWrite(DataPath path) throws Exception {
+    Path d = dir(path);
+    Path f = Files.createFile(d.resolve("opened"));
+    Posix.chown(f, 65534, 65534);
+    Posix.chmod(f, 0777);
+    // The owner opens the file for writing, then sets the bits, then writes through the open file.
+    String script =
+        "exec 3>>"
+            + f
+            + " && chmod 06777 "
+            + f
+            + " && [ \"$(stat -c %a "
+            + f
+            + ")\" = 6777 ] && echo written >&3";
+    assertThat(asNobody("", script)).as("chmod, then write through the open file").isZero();
+    assertThat(Posix.lstat(f).mode() & 07777).as("mode of %s after the write", f).isEqualTo(0777);
+    assertThat(Files.readString(f)).isEqualTo("written\n");
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataPath.class)
+  void chownToMinusOneChangesCtimeAndDropsSetId(DataPath path) throws Exception {
+    Path d = dir(path);
+    Path f = Files.writeString(d.resolve("f"), "x");
+    Posix.chmod(f, 06755);
+    Path sub = Files.createDirectory(d.resolve("sub"));
+    long fileCtime = Posix.lstat(f).ctimeNanos();
+    long dirCtime = Posix.lstat(sub).ctimeNanos();
+    Thread.sleep(20);
+    Posix.chown(f, -1, -1);
+    Posix.chown(sub, -1, -1);
+    Posix.StatResult st = Posix.lstat(f);
+    assertThat(st.ctimeNanos()).as("ctime of %s after chown(-1, -1)", f).isGreaterThan(fileCtime);
+    assertThat(st.mode() & 07777).as("mode of %s after chown(-1, -1)", f).isEqualTo(0755);
+    assertThat(Posix.lstat(sub).ctimeNanos())
+        .as("ctime of %s after chown(-1, -1)", sub)
+        .isGreaterThan(dirCtime);
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataPath.class)
+  void chownToMinusOneByAnotherUserLeavesSetIdAlone(DataPath path) throws Exception {
+    Path d = dir(path);
+    Path setId = Files.writeString(d.resolve("setid"), "x");
+    Posix.chmod(setId, 06755);
+    Path plain = Files.writeString(d.resolve("plain"), "x");
+    // "chown : FILE" is chown(FILE, -1, -1).
+    assertThat(asNobody("", "chown : " + setId))
+        .as("chown(-1, -1) of %s by uid 65534", setId)
+        .isNotZero();
+    assertThat(Posix.lstat(setId).mode() & 07777).isEqualTo(06755);
+    assertThat(asNobody("", "chown : " + plain))
+        .as("chown(-1, -1) of %s by uid 65534", plain)
+        .isZero();
+  }
+
   /** Runs {@code script} as uid/gid 65534 with the given supplementary groups; its exit status. */
   private static int asNobody(String groups, String script) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534"));

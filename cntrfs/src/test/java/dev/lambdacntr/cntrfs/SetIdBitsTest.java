@@ -14,4 +14,18 @@ class SetIdBitsTest {
     assertThat(SetIdBits.clearedByWrite(02765)).as("set-group-ID without group execute").isZero();
     assertThat(SetIdBits.clearedByWrite(01777)).isZero();
   }
+
+  @Test
+  void chownToMinusOneClearsSetIdOnlyForTheOwnerRootOrAPossibleWriter() {
+    assertThat(SetIdBits.chownMayClear(4000, 4000, 0106755)).as("owner").isTrue();
+    assertThat(SetIdBits.chownMayClear(0, 4000, 0106755)).as("root").isTrue();
+    assertThat(SetIdBits.chownMayClear(65534, 4000, 0106755)).as("another user").isFalse();
+    assertThat(SetIdBits.chownMayClear(65534, 4000, 0106757))
+        .as("another user who may write")
+        .isTrue();
+    assertThat(SetIdBits.chownMayClear(65534, 4000, 0100755)).as("nothing to clear").isTrue();
+    assertThat(SetIdBits.chownMayClear(65534, 4000, 042755))
+        .as("a directory keeps its bits")
+        .isTrue();
+  }
 }
