@@ -34,6 +34,8 @@ CLUSTER_CIDR=10.218.0.0/16
 SERVICE_CIDR=10.219.0.0/16
 KUBERNETES_SERVICE_IP=10.219.0.1
 DNS_SERVICE_IP=10.219.0.10
+# testbed/up's refusal of Service addresses kube-proxy has not rewritten
+SERVICE_REJECT=(-d "$SERVICE_CIDR" -p tcp -m comment --comment lambda-cntr-testbed -j REJECT --reject-with tcp-reset)
 CLUSTER_DOMAIN=cluster.local
 
 # Ports. The API server listens on the first node's address, the rest on 127.0.0.1 or the node's own.
@@ -214,6 +216,12 @@ testbed_leftovers() {
   for ip in "${NODE_IPS[@]}"; do
     if ip -4 addr show dev lo | grep -q " $ip/32 "; then
       echo "address: $ip on lo"
+      found=1
+    fi
+  done
+  for chain in OUTPUT FORWARD; do
+    if iptables -w -C "$chain" "${SERVICE_REJECT[@]}" 2>/dev/null; then
+      echo "iptables rule in $chain: ${SERVICE_REJECT[*]}"
       found=1
     fi
   done

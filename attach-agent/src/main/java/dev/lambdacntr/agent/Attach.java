@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * {@code lambda-cntr-agent attach}: find the target, read what the session adopts, enter, build the
@@ -136,7 +137,11 @@ public final class Attach {
       SessionHelper helper,
       Optional<SessionStdio> stdio) {
     ViewBuilder.enter(
-        namespaces.get(Namespace.MOUNT).orElseThrow(), toolsMount, target.description(), tmpSize);
+        namespaces.get(Namespace.MOUNT).orElseThrow(),
+        toolsMount,
+        target.description(),
+        tmpSize,
+        stdio.<Consumer<String>>map(s -> s::warn).orElse(System.err::println));
     Trace.step("view built");
     for (Namespace kind : List.of(Namespace.UTS, Namespace.IPC, Namespace.NET, Namespace.CGROUP)) {
       Optional<Fd> ns = namespaces.get(kind);

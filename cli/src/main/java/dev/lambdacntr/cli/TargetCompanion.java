@@ -82,7 +82,16 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
     hooked = true;
     String ref = target.namespace() + "/" + target.pod();
     if (target.containerId().isEmpty()) {
-      // server mode without forwards: the gateway resolves the container and tells its end
+      // server mode without forwards: the gateway resolves the container; a session that ends
+      // killed or failed asks the pod then, with the user's credentials, whether it went away
+      watch =
+          Optional.of(
+              TargetWatch.onDemand(
+                  () -> cluster.library().client(),
+                  target.namespace(),
+                  target.pod(),
+                  target.container(),
+                  ""));
       return;
     }
     // the client library is opened off the session's path: by the watch and the protection in
@@ -202,7 +211,30 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
 
   @Override
   public CntrException failed(Target target, CntrException failure) {
+    if (target.containerId().isEmpty()) {
+      // server mode: the gateway's refusals stand as they are; only a lost session may have lost
+      // its target
+      return switch (failure.exitCode()) {
+        case POD_NOT_FOUND -> withCloseNames(target, failure);
+        case SESSION_LOST -> gone().map(reason -> targetGone(reason, failure)).orElse(failure);
+        default -> failure;
+      };
+    }
     return gone().map(reason -> targetGone(reason, failure)).orElse(failure);
+  }
+
+  /**
+   * The gateway found no such pod: the names close to it, from a list with the user's own
+   * credentials (as direct mode does), when they may list the namespace's pods.
+   */
+  private CntrException withCloseNames(Target target, CntrException failure) {
+    ClusterConnection library = cluster.library();
+    String close =
+        new TargetResolver(library.client(), library.errors())
+            .suggestions(target.namespace(), target.pod());
+    return close.isEmpty()
+        ? failure
+        : new CntrException(ExitCode.POD_NOT_FOUND, failure.getMessage() + close, failure);
   }
 
   private Optional<String> gone() {

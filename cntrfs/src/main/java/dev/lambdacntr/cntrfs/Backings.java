@@ -36,15 +36,20 @@ final class Backings {
   }
 
   /**
-   * Registers {@code fd} as the backing of {@code inode} unless one is registered already, and
-   * counts the open; returns the backing ID, 0 when this file goes without passthrough, or a
-   * negated errno.
+   * Counts an open of {@code inode} and chooses how its data travels; returns the backing ID, or 0
+   * when this file goes through the server. The kernel wants all open files of an inode to agree:
+   * while one uses a backing, an open without it fails (EIO), and while one goes through the server
+   * and the page cache, an open with a backing fails. So an inode that is open already keeps its
+   * way, and only its first open chooses: {@code fd} becomes the backing when {@code wanted}.
    */
-  int attach(Inode inode, int fd, int deviceFd) {
+  int attach(Inode inode, int fd, int deviceFd, boolean wanted) {
     synchronized (inode) {
       inode.opens++;
       if (inode.backingId > 0) {
         return inode.backingId;
+      }
+      if (inode.opens > 1 || !wanted) {
+        return 0;
       }
       int id = backingOpen(fd, deviceFd);
       if (id > 0) {

@@ -55,6 +55,15 @@ final class Operations {
   private static final int OPEN_FLAGS_DROPPED =
       Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY | Fcntl.O_NOFOLLOW;
 
+  /** The SETATTR bits that change an attribute. */
+  private static final int ATTRIBUTE_CHANGES =
+      Kernel.FATTR_MODE
+          | Kernel.FATTR_UID
+          | Kernel.FATTR_GID
+          | Kernel.FATTR_SIZE
+          | Kernel.FATTR_ATIME
+          | Kernel.FATTR_MTIME;
+
   private final InodeTable inodes;
   private final int procFd;
   private final long validSeconds;
@@ -297,7 +306,34 @@ final class Operations {
         return r;
       }
     }
+    if ((valid & ATTRIBUTE_CHANGES) == 0) {
+      r = chownToItself(w, inode);
+      if (r < 0) {
+        return r;
+      }
+    }
     return attrReply(w, inode);
+  }
+
+  /**
+   * Answers a SETATTR that changes no attribute. The kernel sends one for chown(path, -1, -1); and,
+   * under FUSE_HANDLE_KILLPRIV_V2, for the privileges a write by a caller without CAP_FSETID drops
+   * before it writes (the kernel leaves that to the server and strips the bits from the request),
+   * also before a write through passthrough. chown(-1, -1) on the source file lets the file system
+   * underneath do what it does natively for both: update ctime, clear set-user-ID and set-group-ID
+   * on a group-executable file, and remove security.capability.
+   */
+  private int chownToItself(Worker w, Inode inode) {
+    MemorySegment st = w.scratch.stat2;
+    int r = stat(w, inode, st);
+    if (r < 0) {
+      return r;
+    }
+    if (!SetIdBits.chownMayClear(w.request.uid(), Stat.uid(st), Stat.mode(st))) {
+      return -Errno.EPERM;
+    }
+    return Libc.fchownat(
+        inode.fd, w.scratch.empty, -1, -1, Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
   }
 
   /**
@@ -309,8 +345,8 @@ final class Operations {
       return;
     }
     int mode = Stat.mode(w.scratch.stat2);
-    int kill = 04000 | ((mode & 010) != 0 ? 02000 : 0);
-    if ((mode & kill) != 0) {
+    int kill = SetIdBits.clearedByWrite(mode);
+    if (kill != 0) {
       Libc.fchmodat(procFd, w.scratch.fdName(inode.fd), mode & 07777 & ~kill, 0);
     }
   }
@@ -469,7 +505,7 @@ final class Operations {
     int openFlags = 0;
     int backingId = 0;
     if (backings.enabled() && inode.type == Fcntl.S_IFREG) {
-      backingId = backings.attach(inode, fd, w.deviceFd());
+      backingId = backings.attach(inode, fd, w.deviceFd(), !writesSetIdFile(w, fd, flags));
     } else {
       backings.track(inode);
     }
@@ -477,7 +513,8 @@ final class Operations {
       openFlags |= Kernel.FOPEN_PASSTHROUGH;
     } else if ((flags & Fcntl.O_DIRECT) != 0) {
       openFlags |= Kernel.FOPEN_DIRECT_IO;
-    } else if (keepCache) {
+    } else if (keepCache && !backings.enabled()) {
+      // Under passthrough, writes bypass this inode's page cache: a later open must not reuse it.
       openFlags |= Kernel.FOPEN_KEEP_CACHE;
     }
     w.reply.i64(OpenOut.FH, offset, fd);
@@ -520,6 +557,21 @@ final class Operations {
     return EntryOut.SIZE + openReply(w, inode, fd, flags, EntryOut.SIZE);
   }
 
+  /**
+   * Whether {@code fd} is open for writing on a file whose set-user-ID or set-group-ID bit a write
+   * by an unprivileged caller clears. Such a file is not written through passthrough: the kernel
+   * would write the source file with the server's credentials, which hold CAP_FSETID and so keep
+   * the bits; through the server, WRITE says when to clear them.
+   */
+  private static boolean writesSetIdFile(Worker w, int fd, int flags) {
+    if ((flags & Fcntl.O_ACCMODE) == Fcntl.O_RDONLY) {
+      return false;
+    }
+    MemorySegment st = w.scratch.stat2;
+    int r = Libc.fstatat(fd, w.scratch.empty, st, Fcntl.AT_EMPTY_PATH);
+    return r < 0 || SetIdBits.clearedByWrite(Stat.mode(st)) != 0;
+  }
+
   private int read(Worker w) {
     int fh = (int) w.request.i64(ReadIn.FH);
     long offset = w.request.i64(ReadIn.OFFSET);
@@ -531,15 +583,16 @@ final class Operations {
     int fh = (int) w.request.i64(WriteIn.FH);
     long offset = w.request.i64(WriteIn.OFFSET);
     int size = w.request.i32(WriteIn.SIZE_FIELD);
-    long n = Libc.pwrite(fh, w.request.at(WriteIn.SIZE, size), size, offset);
-    if (n < 0) {
-      return (int) n;
-    }
     if ((w.request.i32(WriteIn.WRITE_FLAGS) & Kernel.WRITE_KILL_SUIDGID) != 0) {
+      // Before the data, as the kernel does: no moment where the new content is set-user-ID.
       Inode inode = inodes.get(w.request.nodeId());
       if (inode != null) {
         killSuidgid(w, inode);
       }
+    }
+    long n = Libc.pwrite(fh, w.request.at(WriteIn.SIZE, size), size, offset);
+    if (n < 0) {
+      return (int) n;
     }
     w.reply.i32(WriteOut.SIZE_FIELD, 0, (int) n);
     w.reply.i32(WriteOut.PADDING, 0, 0);

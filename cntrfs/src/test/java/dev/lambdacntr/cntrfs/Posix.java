@@ -37,9 +37,16 @@ final class Posix {
       long mtime,
       long mtimeNsec,
       long atime,
-      long atimeNsec) {
+      long atimeNsec,
+      long ctime,
+      long ctimeNsec) {
     int type() {
       return mode & Fcntl.S_IFMT;
+    }
+
+    /** The status change time in nanoseconds since the epoch. */
+    long ctimeNanos() {
+      return ctime * 1_000_000_000L + ctimeNsec;
     }
   }
 
@@ -69,7 +76,9 @@ final class Posix {
           Stat.mtime(st),
           Stat.mtimeNsec(st),
           Stat.atime(st),
-          Stat.atimeNsec(st));
+          Stat.atimeNsec(st),
+          Stat.ctime(st),
+          Stat.ctimeNsec(st));
     }
   }
 

@@ -4,6 +4,7 @@ import static dev.lambdacntr.cntrfs.Posix.PosixError;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lambdacntr.sys.Errno;
 import dev.lambdacntr.sys.Fcntl;
@@ -47,7 +48,19 @@ class PosixBehaviourIT {
     CNTRFS
   }
 
+  /**
+   * For the checks where it matters how file data travels: the native directory, cntrfs with FUSE
+   * passthrough (the kernel writes the source file itself) and cntrfs without it (every write is a
+   * request to the server).
+   */
+  enum DataPath {
+    NATIVE,
+    CNTRFS_PASSTHROUGH,
+    CNTRFS_SERVED
+  }
+
   private static TestMount mount;
+  private static TestMount served;
   private static Path nativeRoot;
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -55,10 +68,14 @@ class PosixBehaviourIT {
   static void mount() throws IOException {
     mount = TestMount.start("posix", CntrfsOptions.defaults());
     nativeRoot = Files.createDirectory(mount.base.resolve("native"));
+    served = TestMount.start("posix-served", CntrfsOptions.defaults().with("passthrough=off"));
   }
 
   @AfterAll
   static void unmount() {
+    if (served != null) {
+      served.close();
+    }
     if (mount != null) {
       mount.close();
     }
@@ -66,7 +83,29 @@ class PosixBehaviourIT {
 
   /** A fresh, empty directory for one test on {@code target}. */
   private static Path dir(Target target) throws IOException {
-    Path root = target == Target.NATIVE ? nativeRoot : mount.mountpoint;
+    return dir(target == Target.NATIVE ? nativeRoot : mount.mountpoint);
+  }
+
+  /** A fresh, empty directory for one test on {@code path}; cntrfs's data path is checked. */
+  private static Path dir(DataPath path) throws IOException {
+    Path dir =
+        dir(
+            switch (path) {
+              case NATIVE -> nativeRoot;
+              case CNTRFS_PASSTHROUGH -> mount.mountpoint;
+              case CNTRFS_SERVED -> served.mountpoint;
+            });
+    if (path == DataPath.CNTRFS_PASSTHROUGH) {
+      assumeTrue(
+          mount.mount.server().passthrough(),
+          "the kernel offers no FUSE passthrough (Linux 6.9+ with CAP_SYS_ADMIN)");
+    } else if (path == DataPath.CNTRFS_SERVED) {
+      assertThat(served.mount.server().passthrough()).isFalse();
+    }
+    return dir;
+  }
+
+  private static Path dir(Path root) throws IOException {
     Path dir = root.resolve("t" + COUNTER.incrementAndGet());
     Files.createDirectory(dir);
     Posix.chmod(dir, 0755);
@@ -371,6 +410,101 @@ class PosixBehaviourIT {
 
     assertThat(asNobody("", "umask 027 && touch " + open.resolve("masked"))).isZero();
     assertThat(Posix.lstat(open.resolve("masked")).mode() & 07777).isEqualTo(0640);
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataPath.class)
+  void aWriteByAnotherUserDropsSetUidAndSetGid(DataPath path) throws Exception {
+    Path d = dir(path);
+    Path f = Files.writeString(d.resolve("setid"), "original\n");
+    Posix.chown(f, 4000, 4000);
+    Posix.chmod(f, 06777);
+    assertThat(asNobody("", "echo appended >> " + f)).isZero();
+    assertThat(Posix.lstat(f).mode() & 07777)
+        .as("mode of %s after a write by uid 65534 (owner 4000)", f)
+        .isEqualTo(0777);
+    assertThat(Files.readString(f)).isEqualTo("original\nappended\n");
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataPath.class)
+  void aSetIdFileOpenForReadingCanBeWrittenAndTheOtherWayRound(DataPath path) throws Exception {
+    Path d = dir(path);
+    Path f = Files.writeString(d.resolve("shared"), "one\n");
+    Posix.chown(f, 4000, 4000);
+    Posix.chmod(f, 06777);
+    int reader = Posix.open(f, Fcntl.O_RDONLY, 0);
+    try {
+      assertThat(asNobody("", "echo two >> " + f)).as("write while open for reading").isZero();
+      assertThat(new String(Posix.pread(reader, 64, 0), UTF_8)).isEqualTo("one\ntwo\n");
+    } finally {
+      Posix.close(reader);
+    }
+    assertThat(Posix.lstat(f).mode() & 07777).as("mode of %s after the write", f).isEqualTo(0777);
+    Posix.chmod(f, 06777);
+    String readWhileOpenForWriting =
+        "exec 3>>" + f + " && cat " + f + " > /dev/null && echo three >&3 && cat " + f;
+    assertThat(asNobody("", readWhileOpenForWriting)).as("read while open for writing").isZero();
+    assertThat(Files.readString(f)).isEqualTo("one\ntwo\nthree\n");
+    assertThat(Posix.lstat(f).mode() & 07777).as("mode of %s after the write", f).isEqualTo(0777);
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataPath.class)
+  void setUidGivenWhileOpenForWritingIsDroppedByTheNextWrite(DataPath path) throws Exception {
+    Path d = dir(path);
+    Path f = Files.createFile(d.resolve("opened"));
+    Posix.chown(f, 65534, 65534);
+    Posix.chmod(f, 0777);
+    // The owner opens the file for writing, then sets the bits, then writes through the open file.
+    String script =
+        "exec 3>>"
+            + f
+            + " && chmod 06777 "
+            + f
+            + " && [ \"$(stat -c %a "
+            + f
+            + ")\" = 6777 ] && echo written >&3";
+    assertThat(asNobody("", script)).as("chmod, then write through the open file").isZero();
+    assertThat(Posix.lstat(f).mode() & 07777).as("mode of %s after the write", f).isEqualTo(0777);
+    assertThat(Files.readString(f)).isEqualTo("written\n");
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataPath.class)
+  void chownToMinusOneChangesCtimeAndDropsSetId(DataPath path) throws Exception {
+    Path d = dir(path);
+    Path f = Files.writeString(d.resolve("f"), "x");
+    Posix.chmod(f, 06755);
+    Path sub = Files.createDirectory(d.resolve("sub"));
+    long fileCtime = Posix.lstat(f).ctimeNanos();
+    long dirCtime = Posix.lstat(sub).ctimeNanos();
+    Thread.sleep(20);
+    Posix.chown(f, -1, -1);
+    Posix.chown(sub, -1, -1);
+    Posix.StatResult st = Posix.lstat(f);
+    assertThat(st.ctimeNanos()).as("ctime of %s after chown(-1, -1)", f).isGreaterThan(fileCtime);
+    assertThat(st.mode() & 07777).as("mode of %s after chown(-1, -1)", f).isEqualTo(0755);
+    assertThat(Posix.lstat(sub).ctimeNanos())
+        .as("ctime of %s after chown(-1, -1)", sub)
+        .isGreaterThan(dirCtime);
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataPath.class)
+  void chownToMinusOneByAnotherUserLeavesSetIdAlone(DataPath path) throws Exception {
+    Path d = dir(path);
+    Path setId = Files.writeString(d.resolve("setid"), "x");
+    Posix.chmod(setId, 06755);
+    Path plain = Files.writeString(d.resolve("plain"), "x");
+    // "chown : FILE" is chown(FILE, -1, -1).
+    assertThat(asNobody("", "chown : " + setId))
+        .as("chown(-1, -1) of %s by uid 65534", setId)
+        .isNotZero();
+    assertThat(Posix.lstat(setId).mode() & 07777).isEqualTo(06755);
+    assertThat(asNobody("", "chown : " + plain))
+        .as("chown(-1, -1) of %s by uid 65534", plain)
+        .isZero();
   }
 
   /** Runs {@code script} as uid/gid 65534 with the given supplementary groups; its exit status. */

@@ -51,7 +51,11 @@ public final class TargetResolver {
     return select(pod, container);
   }
 
-  private String suggestions(String namespace, String podName) {
+  /**
+   * "; did you mean A, B?" for the pods of {@code namespace} whose names are close to {@code
+   * podName}, or empty (none close, or no right to list them).
+   */
+  public String suggestions(String namespace, String podName) {
     List<String> names;
     try {
       names =

@@ -2,6 +2,7 @@ package dev.lambdacntr.nodeagent;
 
 import dev.lambdacntr.agent.Attach;
 import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.SessionLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
@@ -47,6 +48,7 @@ final class NodeAgentServer {
             .setTrustOptions(new PemTrustOptions().addCertPath(options.clientCa().toString()))
             .setClientAuth(ClientAuth.REQUIRED)
             .setWebSocketSubProtocols(List.of(SUBPROTOCOL))
+            .setMaxInitialLineLength(SessionLimits.MAX_REQUEST_LINE)
             .setCompressionSupported(false)
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false);

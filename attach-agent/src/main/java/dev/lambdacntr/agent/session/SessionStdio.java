@@ -1,5 +1,11 @@
 package dev.lambdacntr.agent.session;
 
+import dev.lambdacntr.sys.Errno;
+import dev.lambdacntr.sys.Libc;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.function.IntConsumer;
 
 /**
@@ -13,4 +19,28 @@ import java.util.function.IntConsumer;
  * @param stderr the helper's standard error (its failure messages)
  * @param started called with the helper's PID right after it was started, before it is waited for
  */
-public record SessionStdio(int stdin, int stdout, int stderr, IntConsumer started) {}
+public record SessionStdio(int stdin, int stdout, int stderr, IntConsumer started) {
+
+  /**
+   * Writes {@code line} and a newline to the session's stderr, where the client reads it as it
+   * reads the helper's messages. Best effort: a session whose client is gone loses the line.
+   */
+  public void warn(String line) {
+    byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(bytes.length);
+      MemorySegment.copy(bytes, 0, buf, ValueLayout.JAVA_BYTE, 0, bytes.length);
+      long done = 0;
+      while (done < bytes.length) {
+        long n = Libc.write(stderr, buf.asSlice(done), bytes.length - done);
+        if (n == -Errno.EINTR) {
+          continue;
+        }
+        if (n <= 0) {
+          return;
+        }
+        done += n;
+      }
+    }
+  }
+}

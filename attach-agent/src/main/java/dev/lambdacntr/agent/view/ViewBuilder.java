@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Builds the CNTR view for the calling thread, which must be a dedicated platform thread: it leaves
@@ -43,8 +44,14 @@ public final class ViewBuilder {
    * @param target how messages name the target
    * @param scratchSize the size of the private {@code /tmp} and {@code /run} (tmpfs {@code size=}),
    *     so that a runaway tool gets ENOSPC rather than filling the target's memory
+   * @param warnings where a line about a piece of the target left out goes: the session's stderr
    */
-  public static void enter(Fd targetMountNamespace, Fd tools, String target, String scratchSize) {
+  public static void enter(
+      Fd targetMountNamespace,
+      Fd tools,
+      String target,
+      String scratchSize,
+      Consumer<String> warnings) {
     Sys.unshare(
         Fcntl.CLONE_FS,
         ExitCode.AGENT_ENTER_FAILED,
@@ -69,10 +76,10 @@ public final class ViewBuilder {
     try (Fd targetRoot =
         Sys.open("/", Fcntl.O_PATH | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, FS, "open " + target)) {
       for (String tree : CntrLayout.TARGET_TREES) {
-        clone(targetRoot, tree, true, target).ifPresent(pieces::add);
+        clone(targetRoot, tree, true, target, warnings).ifPresent(pieces::add);
       }
       for (String file : CntrLayout.IDENTITY_FILES) {
-        clone(targetRoot, file, false, target).ifPresent(pieces::add);
+        clone(targetRoot, file, false, target, warnings).ifPresent(pieces::add);
       }
 
       // The tools on top of the target's root, then swap: the target's root moves below.
@@ -115,7 +122,8 @@ public final class ViewBuilder {
    * Clones a tree (with its mounts) or a single file of the target; empty, with a warning, when it
    * is missing or not what it should be.
    */
-  private static Optional<Piece> clone(Fd root, String path, boolean tree, String target) {
+  private static Optional<Piece> clone(
+      Fd root, String path, boolean tree, String target, Consumer<String> warnings) {
     long resolve =
         Fcntl.RESOLVE_IN_ROOT
             | Fcntl.RESOLVE_NO_MAGICLINKS
@@ -132,7 +140,7 @@ public final class ViewBuilder {
               "open the target's " + path);
     } catch (CntrException e) {
       // ELOOP (a link where none may be), EXDEV (one out of the root), ...
-      warn(target, path, e.getMessage());
+      warnings.accept(leftOut(target, path, e.getMessage()));
       return Optional.empty();
     }
     if (found.isEmpty()) {
@@ -142,7 +150,8 @@ public final class ViewBuilder {
       int type = Sys.fileType(file, FS, "inspect the target's " + path);
       int wanted = tree ? Fcntl.S_IFDIR : Fcntl.S_IFREG;
       if (type != wanted) {
-        warn(target, path, "it is " + describe(type) + ", not " + describe(wanted));
+        warnings.accept(
+            leftOut(target, path, "it is " + describe(type) + ", not " + describe(wanted)));
         return Optional.empty();
       }
       Fd mount = Sys.openTree(file.value(), "", tree, FS, "clone " + path + " of " + target);
@@ -163,14 +172,13 @@ public final class ViewBuilder {
     }
   }
 
-  private static void warn(String target, String path, String why) {
-    System.err.println(
-        "lambda-cntr: warning: the view leaves out the "
-            + path
-            + " of "
-            + target
-            + " (the tools' own is used): "
-            + why);
+  private static String leftOut(String target, String path, String why) {
+    return "lambda-cntr: warning: the view leaves out the "
+        + path
+        + " of "
+        + target
+        + " (the tools' own is used): "
+        + why;
   }
 
   private static String describe(int type) {

@@ -107,7 +107,9 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
     try {
       return connect(http, statusReader, uri, stdout, stderr, timeout, V5, what);
     } catch (HandshakeRefused e) {
-      if (e.code != 400 && !e.getMessage().toLowerCase(Locale.ROOT).contains("protocol")) {
+      // the gateway speaks v5 only: its refusal (a Status with our exit code) is the answer
+      if (e.fromGateway
+          || (e.code != 400 && !e.getMessage().toLowerCase(Locale.ROOT).contains("protocol"))) {
         throw e.failure;
       }
     }
@@ -145,13 +147,14 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
       throw new CntrException(
           ExitCode.TIMEOUT, "exec into " + what + " not answered within " + timeout, e);
     } catch (ExecutionException e) {
-      throw refusal(e.getCause(), statusReader, what, () -> refusalBody(http, uri));
+      throw refusal(e.getCause(), statusReader, uri, what, () -> refusalBody(http, uri));
     }
   }
 
   private static RuntimeException refusal(
       Throwable cause,
       Function<String, Status> statusReader,
+      URI uri,
       String what,
       Supplier<String> refetched) {
     if (cause instanceof WebSocketHandshakeException h) {
@@ -166,22 +169,42 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
                 .or(() -> GatewayRefusal.ofApiServer(code, again, statusReader));
       }
       if (gateway.isPresent()) {
-        return new HandshakeRefused(code, gateway.get());
+        return new HandshakeRefused(code, gateway.get(), true);
       }
       ExitCode exit =
           switch (code) {
             case 401 -> ExitCode.UNAUTHENTICATED;
             case 403 -> ExitCode.FORBIDDEN;
+            case 414 -> ExitCode.USAGE;
             default -> ExitCode.AGENT_FAILED;
           };
       String text =
-          code == 403
-              ? "forbidden: cannot create pods/exec for "
+          code == 414
+              ? "the session's request into "
                   + what
-                  + " (RBAC denies verb 'create' on resource 'pods/exec'): "
-                  + message
-              : "exec into " + what + " refused: HTTP " + code + ": " + message;
-      return new HandshakeRefused(code, new CntrException(exit, text, h));
+                  + " is too long (HTTP 414: the command travels in the URL, "
+                  + uri.toString().length()
+                  + " characters): shorten the command"
+              : code == 403
+                  ? "forbidden: cannot create pods/exec for "
+                      + what
+                      + " (RBAC denies verb 'create' on resource 'pods/exec'): "
+                      + message
+                  : "exec into " + what + " refused: HTTP " + code + ": " + message;
+      return new HandshakeRefused(code, new CntrException(exit, text, h), false);
+    }
+    if (unreachable(cause)) {
+      return new CntrException(
+          ExitCode.CLUSTER_UNREACHABLE,
+          "cannot reach the Kubernetes API server at "
+              + uri.getScheme().replaceFirst("^ws", "http")
+              + "://"
+              + uri.getRawAuthority()
+              + " (open a session into "
+              + what
+              + "): "
+              + cause,
+          cause);
     }
     return new CntrException(
         ExitCode.SESSION_LOST, "cannot open exec session into " + what + ": " + cause, cause);
@@ -387,15 +410,29 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
   }
 
   /** A refused handshake, kept apart so {@link #open} can retry with the older protocol. */
+  /** Whether the session could not even reach the API server (no connection, no such host). */
+  static boolean unreachable(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.net.UnknownHostException
+          || t instanceof java.net.http.HttpConnectTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static final class HandshakeRefused extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int code;
     private final transient CntrException failure;
+    private final boolean fromGateway;
 
-    HandshakeRefused(int code, CntrException failure) {
+    HandshakeRefused(int code, CntrException failure, boolean fromGateway) {
       super(failure.getMessage(), failure);
       this.code = code;
       this.failure = failure;
+      this.fromGateway = fromGateway;
     }
   }
 }

@@ -21,7 +21,9 @@ public final class TargetEnd {
 
   /**
    * Why the container {@code containerId} (named {@code container}) of the pod is gone or going, or
-   * empty while it runs. {@code pod} is empty when the pod no longer exists.
+   * empty while it runs. {@code pod} is empty when the pod no longer exists. An empty {@code
+   * containerId} (server mode: the gateway alone knew it) cannot tell a restart; an empty {@code
+   * container} looks at the pod only.
    */
   public static Optional<String> of(
       String namespace, String podName, String container, String containerId, Optional<Pod> pod) {
@@ -46,7 +48,7 @@ public final class TargetEnd {
         continue;
       }
       String id = Objects.requireNonNullElse(status.getContainerID(), "");
-      if (!id.isEmpty() && !id.endsWith("://" + containerId)) {
+      if (!id.isEmpty() && !containerId.isEmpty() && !id.endsWith("://" + containerId)) {
         return Optional.of("container " + container + " of " + ref + " was restarted");
       }
       ContainerStateTerminated terminated =

@@ -37,6 +37,15 @@ class TargetEndTest {
   }
 
   @Test
+  void withoutTheContainersIdOnlyItsEndIsTold() {
+    // server mode: the gateway alone knew the container's ID, so a new ID is no restart
+    assertThat(TargetEnd.of("shop", "web-1", "app", "", Optional.of(running("def").build())))
+        .isEmpty();
+    assertThat(TargetEnd.of("shop", "web-1", "", "", Optional.empty()))
+        .contains("pod shop/web-1 was deleted");
+  }
+
+  @Test
   void aRunningTargetHasNotEnded() {
     assertThat(end(Optional.of(running("abc").build()))).isEmpty();
   }

@@ -10,6 +10,7 @@ import dev.lambdacntr.gateway.session.SessionPreparation;
 import dev.lambdacntr.gateway.session.SessionQuery;
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.protocol.SessionLimits;
 import dev.lambdacntr.target.protect.TargetProtection;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Future;
@@ -87,6 +88,7 @@ public final class GatewayServer {
     HttpServerOptions server =
         new HttpServerOptions(options)
             .setWebSocketSubProtocols(List.of(ApiGroup.SUBPROTOCOL))
+            .setMaxInitialLineLength(SessionLimits.MAX_REQUEST_LINE)
             .setMaxWebSocketFrameSize(MAX_FRAME)
             .setMaxWebSocketMessageSize(MAX_FRAME);
     return vertx.createHttpServer(server).requestHandler(this::handle).listen();
@@ -125,12 +127,21 @@ public final class GatewayServer {
     try {
       user = authenticator.authenticate(peerCertificates(request), request.headers());
       query = SessionQuery.parse(request.path(), params(request.params()));
-      requireV5(request);
     } catch (CntrException e) {
       refuse(request, e, 0);
       return;
     }
     request.pause();
+    if (!request.canUpgradeToWebSocket()) {
+      answerPlainRequest(request, user, query);
+      return;
+    }
+    try {
+      requireV5(request);
+    } catch (CntrException e) {
+      refuse(request, e, 0);
+      return;
+    }
     if (query.subresource().equals(ApiGroup.PROTECT)) {
       protection(request, user, query);
       return;
@@ -148,6 +159,46 @@ public final class GatewayServer {
                         }))
         .onSuccess(opened -> accept(request, opened))
         .onFailure(e -> refuse(request, e, 0));
+  }
+
+  /**
+   * A plain request of a session's URL: refused with the reason an upgrade would be refused with,
+   * if any, else as not being an upgrade. Nothing is recorded or started. This is how a client
+   * whose upgrade was refused reads why.
+   */
+  private void answerPlainRequest(HttpServerRequest request, UserInfo user, SessionQuery query) {
+    vertx
+        .executeBlocking(
+            () -> {
+              if (query.subresource().equals(ApiGroup.PROTECT)) {
+                preparation.protectionTarget(user, query);
+              } else {
+                preparation.check(user, query);
+              }
+              return null;
+            },
+            false)
+        .onComplete(
+            checked -> {
+              if (checked.failed()) {
+                refuse(request, checked.cause(), 0);
+                return;
+              }
+              // the session would be opened: this answer carries no exit code, so a client asking
+              // why its upgrade failed keeps the reason it has (the upgrade's own HTTP status)
+              var status =
+                  StatusResponses.of(
+                      new CntrException(
+                          ExitCode.USAGE,
+                          "sessions are WebSocket upgrades with subprotocol "
+                              + ApiGroup.SUBPROTOCOL));
+              status.setDetails(null);
+              request
+                  .response()
+                  .setStatusCode(status.getCode())
+                  .putHeader("Content-Type", "application/json")
+                  .end(StatusResponses.JSON.asJson(status));
+            });
   }
 
   /** A prepared session and, if it asked for it, its hold on the pod's marks. */

@@ -67,6 +67,43 @@ public final class SessionPreparation {
 
   /** Prepares the session or refuses it with a {@link CntrException}. */
   public PreparedSession prepare(UserInfo user, SessionQuery query) {
+    Checked checked = check(user, query);
+    Target target = checked.target();
+    Event event =
+        GatewayAuditEvent.build(
+            target,
+            user,
+            checked.image(),
+            checked.agentRef(),
+            query.command(),
+            query.reason(),
+            clock.get());
+    KubeCalls.call(
+        "record the session's Event on pod " + target.namespace() + "/" + target.pod(),
+        () -> client.v1().events().inNamespace(target.namespace()).resource(event).create());
+
+    return new PreparedSession(
+        user,
+        query,
+        target,
+        checked.image(),
+        checked.agentRef(),
+        checked.agent().getStatus().getPodIP(),
+        AgentSessionUri.of(
+            target.containerId(), target.podUid(), query.tty(), query.fs(), query.command()),
+        checked.policy().maxSession());
+  }
+
+  /** What the checks of a session found. */
+  public record Checked(
+      SessionPolicy policy, String image, Target target, Pod agent, String agentRef) {}
+
+  /**
+   * Every check {@link #prepare} makes, with nothing recorded or started: also what a plain GET of
+   * a session's URL is answered with, so that a client whose upgrade was refused can read why (a
+   * refused upgrade's body does not reach every WebSocket client).
+   */
+  public Checked check(UserInfo user, SessionQuery query) {
     authorizer.authorize(user, query.subresource(), query.namespace(), query.pod());
 
     SessionPolicy policy = policies.current();
@@ -85,24 +122,7 @@ public final class SessionPreparation {
     Pod agent = agents.onNode(target.node());
     String agentRef = agent.getMetadata().getNamespace() + "/" + agent.getMetadata().getName();
     requireImage(agent, agentRef, image, target.node());
-
-    Event event =
-        GatewayAuditEvent.build(
-            target, user, image, agentRef, query.command(), query.reason(), clock.get());
-    KubeCalls.call(
-        "record the session's Event on pod " + target.namespace() + "/" + target.pod(),
-        () -> client.v1().events().inNamespace(target.namespace()).resource(event).create());
-
-    return new PreparedSession(
-        user,
-        query,
-        target,
-        image,
-        agentRef,
-        agent.getStatus().getPodIP(),
-        AgentSessionUri.of(
-            target.containerId(), target.podUid(), query.tty(), query.fs(), query.command()),
-        policy.maxSession());
+    return new Checked(policy, image, target, agent, agentRef);
   }
 
   /** The node agent's tools are its image's: a session may not claim another image. */

@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -315,6 +316,64 @@ class GatewayServerTest {
         .contains("\"name\":\"pods/attach\"")
         .contains("\"name\":\"pods/portforward\"")
         .contains("\"namespaced\":true");
+  }
+
+  @Test
+  void aPlainRequestOfASessionGetsTheRefusalAnUpgradeWouldGetAndStartsNothing() throws Exception {
+    api.allowDevA();
+    api.pod(SessionPreparationTest.runningPod("web-1"));
+    api.server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/team-a/pods/gone")
+        .andReturn(404, null)
+        .always();
+    // the reason a refused upgrade's body may not carry to the client, read with a plain GET
+    assertThat(plainGet("dev-a", "gone", 404))
+        .contains("\"message\":\"pod team-a/gone not found\"")
+        .contains("{\"message\":\"68\",\"reason\":\"lambda-cntr.dev/exit-code\"}");
+    assertThat(plainGet("dev-b", "web-1", 403)).contains("{\"message\":\"67\",");
+    // a session the gateway would open: refused only for not being an upgrade
+    assertThat(plainGet("dev-a", "web-1", 400))
+        .contains("sessions are WebSocket upgrades")
+        .doesNotContain("lambda-cntr.dev/exit-code");
+    assertThat(agentUris).isEmpty();
+    assertThat(api.events).isEmpty();
+  }
+
+  /** The body of a plain GET of a session's URL, whose status must be {@code expectedCode}. */
+  String plainGet(String user, String pod, int expectedCode) throws Exception {
+    HttpClient http =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setSsl(true)
+                .setKeyCertOptions(
+                    new PemKeyCertOptions()
+                        .setCertValue(Buffer.buffer(PROXY_CLIENT.certPem()))
+                        .setKeyValue(Buffer.buffer(PROXY_CLIENT.keyPem())))
+                .setTrustOptions(
+                    new PemTrustOptions().addCertValue(Buffer.buffer(SERVING_CA.certPem()))));
+    try {
+      // the body is asked for as the response arrives (Vert.x drops what comes before)
+      var response =
+          await(
+              http.request(
+                      HttpMethod.GET,
+                      gateway.actualPort(),
+                      "127.0.0.1",
+                      ApiGroup.PREFIX + "/namespaces/team-a/pods/" + pod + "/execute?command=ls")
+                  .compose(
+                      r ->
+                          r.putHeader("X-Remote-User", user)
+                              .putHeader("X-Remote-Group", "team-a")
+                              .send())
+                  .compose(r -> r.body().map(b -> Map.entry(r.statusCode(), b.toString()))));
+      String body = response.getValue();
+      assertThat(response.getKey()).as(body).isEqualTo(expectedCode);
+      return body;
+    } finally {
+      http.close();
+    }
   }
 
   static UpgradeRejectedException rejected(Future<WebSocket> connect) throws Exception {
