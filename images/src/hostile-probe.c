@@ -19,6 +19,7 @@
  *
  * Each attempt is printed once per process, on stdout (the pod's log), as
  *   ATTEMPT pid=N comm=NAME what=WHAT result=OPEN|ERRNO [target=LINK]
+ * (for ptrace NAME is read just before and after the seize; BEFORE->AFTER when it changed)
  * and every zombie it sees once, as "ZOMBIE pid=N comm=NAME": like many a container's main
  * process, the probe never reaps what the kernel hands to its PID 1. SIGTERM ends it.
  */
@@ -145,9 +146,22 @@ static void probe(const char *pid) {
     }
     closedir(fds);
   }
+  /* the name is read again around the seize: a session's helper that exec'd the program since
+     the first look is the program by now, which the target may trace as any kubectl exec process;
+     a name that changed across the seize is printed as BEFORE->AFTER */
   pid_t p = atoi(pid);
+  char before[64], after[64], who[160];
+  comm_of(pid, before, sizeof before);
   long traced = ptrace(PTRACE_SEIZE, p, 0, 0);
-  attempt(pid, comm, "ptrace", traced == 0 ? 0 : -1, NULL);
+  int seize_errno = errno;
+  comm_of(pid, after, sizeof after);
+  if (strcmp(before, after) == 0) {
+    snprintf(who, sizeof who, "%s", before);
+  } else {
+    snprintf(who, sizeof who, "%s->%s", before, after);
+  }
+  errno = seize_errno;
+  attempt(pid, who, "ptrace", traced == 0 ? 0 : -1, NULL);
   if (traced == 0) release(p);
   fflush(stdout);
 }
