@@ -20,7 +20,7 @@
  * Each attempt is printed once per process, on stdout (the pod's log), as
  *   ATTEMPT pid=N comm=NAME what=WHAT result=OPEN|ERRNO [target=LINK]
  * (for ptrace NAME is read just before and after the seize; BEFORE->AFTER when it changed)
- * and every zombie it sees once, as "ZOMBIE pid=N comm=NAME": like many a container's main
+ * and every zombie left to it (its parent PID 1) once, as "ZOMBIE pid=N comm=NAME": like many a container's main
  * process, the probe never reaps what the kernel hands to its PID 1. SIGTERM ends it.
  */
 #define _GNU_SOURCE
@@ -84,6 +84,8 @@ static int is_own(const char *pid) {
 }
 
 /* Whether the process has ended and waits for its parent to reap it. */
+/* A zombie left to this PID 1, which never reaps: one whose parent is still alive (a session's
+   helper between killing its program and waiting for it) is not left behind. */
 static int is_zombie(const char *pid) {
   char path[PATH_MAX], line[512];
   snprintf(path, sizeof path, "/proc/%s/stat", pid);
@@ -92,7 +94,9 @@ static int is_zombie(const char *pid) {
   int zombie = 0;
   if (fgets(line, sizeof line, f)) {
     char *rparen = strrchr(line, ')');
-    zombie = rparen && rparen[1] == ' ' && rparen[2] == 'Z';
+    char state = 0;
+    int ppid = 0;
+    zombie = rparen && sscanf(rparen + 1, " %c %d", &state, &ppid) == 2 && state == 'Z' && ppid == 1;
   }
   fclose(f);
   return zombie;
