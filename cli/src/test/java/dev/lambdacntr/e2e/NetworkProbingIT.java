@@ -73,6 +73,36 @@ class NetworkProbingIT {
                     .endSpec()
                     .build())
             .create();
+    awaitServiceProgrammed(service.getSpec().getClusterIP());
+  }
+
+  /**
+   * Waits until kube-proxy has written the Service's rules: the test bed refuses a Service address
+   * it has not rewritten yet (testbed/lib.sh, SERVICE_REJECT), as a new Service is refused for a
+   * moment on any cluster. The host's own connection to the Service address goes through the same
+   * rules as the pod's, so the session's request below tests DNS and the pod's route, not
+   * kube-proxy's sync delay.
+   */
+  private static void awaitServiceProgrammed(String clusterIp) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (httpGet(clusterIp, 80, "/service-ready").startsWith("HTTP/1.")) {
+          return;
+        }
+      } catch (Exception e) {
+        last = e;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for Service probe-web", e);
+      }
+    }
+    throw new AssertionError(
+        "Service probe-web (" + clusterIp + ":80) was not reachable from the host in 60 s", last);
   }
 
   @AfterAll
