@@ -40,12 +40,7 @@ final class InstallCommand implements Callable<Integer> {
           "the debug image the gateway and the node agents run (default: ${DEFAULT-VALUE})")
   String image = Version.defaultImage();
 
-  @Option(
-      names = {"-n", "--namespace"},
-      paramLabel = "NAMESPACE",
-      defaultValue = ServerManifests.DEFAULT_NAMESPACE,
-      description = "the namespace of the gateway and the node agents (default: ${DEFAULT-VALUE})")
-  String namespace = ServerManifests.DEFAULT_NAMESPACE;
+  @Mixin ServerNamespaceOption server = new ServerNamespaceOption();
 
   private static boolean isApiService(GenericKubernetesResource o) {
     return o.getKind().equals("APIService");
@@ -64,19 +59,20 @@ final class InstallCommand implements Callable<Integer> {
         ClusterConnection.open(cluster.kubeconfig, cluster.context, context.env())) {
       ServerInstaller installer =
           new ServerInstaller(connection.client(), connection.errors(), progress);
-      ServerPki pki = ServerPki.create(namespace, Instant.now());
-      List<GenericKubernetesResource> objects = ServerManifests.forInstall(namespace, image, pki);
+      ServerPki pki = ServerPki.create(server.namespace, Instant.now());
+      List<GenericKubernetesResource> objects =
+          ServerManifests.forInstall(server.namespace, image, pki);
       // The APIService only once the gateway serves behind its Service: the API server's first
       // availability check then reaches it. (On a node where a Service's IP is not yet rewritten
       // by kube-proxy, that check's connection goes to the default route and stays there: seen on
       // the test bed as a FailedDiscoveryCheck with 404 for minutes.)
       installer.apply(objects.stream().filter(o -> !isApiService(o)).toList());
-      installer.awaitReady(namespace, cluster.timeout, false);
+      installer.awaitReady(server.namespace, cluster.timeout, false);
       installer.apply(objects.stream().filter(InstallCommand::isApiService).toList());
-      installer.awaitReady(namespace, cluster.timeout, true);
+      installer.awaitReady(server.namespace, cluster.timeout, true);
       progress.info(
           "server mode is installed in namespace "
-              + namespace
+              + server.namespace
               + " (image "
               + image
               + "); grant it per namespace: kubectl -n NS create rolebinding NAME"

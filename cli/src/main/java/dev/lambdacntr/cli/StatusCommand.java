@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code lambda-cntr status}: whether server mode is installed and ready, the gateway's replicas
@@ -41,12 +40,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
-  @Option(
-      names = {"-n", "--namespace"},
-      paramLabel = "NAMESPACE",
-      defaultValue = ServerManifests.DEFAULT_NAMESPACE,
-      description = "the namespace install used (default: ${DEFAULT-VALUE})")
-  String namespace = ServerManifests.DEFAULT_NAMESPACE;
+  @Mixin ServerNamespaceOption server = new ServerNamespaceOption();
 
   StatusCommand(CliContext context) {
     this.context = context;
@@ -60,11 +54,11 @@ final class StatusCommand implements Callable<Integer> {
         ClusterConnection.open(cluster.kubeconfig, cluster.context, context.env())) {
       ServerStatus status =
           new ServerStatus(
-              namespace,
+              server.namespace,
               new ServerInstaller(connection.client(), connection.errors(), progress)
-                  .read(namespace, true),
-              pods(connection, namespace, ServerManifests.GATEWAY),
-              pods(connection, namespace, ServerManifests.NODE_AGENT),
+                  .read(server.namespace, true),
+              pods(connection, server.namespace, ServerManifests.GATEWAY),
+              pods(connection, server.namespace, ServerManifests.NODE_AGENT),
               cluster.agentNamespace,
               pods(connection, cluster.agentNamespace, AgentNames.NAME_VALUE));
       PrintStream out = new PrintStream(context.stdout(), true, StandardCharsets.UTF_8);

@@ -6,7 +6,6 @@ import dev.lambdacntr.cli.kube.ClusterConnection;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code lambda-cntr uninstall}: removes what {@code install} made; idempotent. */
 @Command(
@@ -24,12 +23,7 @@ final class UninstallCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
-  @Option(
-      names = {"-n", "--namespace"},
-      paramLabel = "NAMESPACE",
-      defaultValue = ServerManifests.DEFAULT_NAMESPACE,
-      description = "the namespace install used (default: ${DEFAULT-VALUE})")
-  String namespace = ServerManifests.DEFAULT_NAMESPACE;
+  @Mixin ServerNamespaceOption server = new ServerNamespaceOption();
 
   UninstallCommand(CliContext context) {
     this.context = context;
@@ -43,8 +37,9 @@ final class UninstallCommand implements Callable<Integer> {
     try (ClusterConnection connection =
         ClusterConnection.open(cluster.kubeconfig, cluster.context, context.env())) {
       new ServerInstaller(connection.client(), connection.errors(), progress)
-          .delete(ServerManifests.forUninstall(namespace), namespace, cluster.timeout);
-      progress.info("server mode is uninstalled (namespace " + namespace + ")");
+          .delete(
+              ServerManifests.forUninstall(server.namespace), server.namespace, cluster.timeout);
+      progress.info("server mode is uninstalled (namespace " + server.namespace + ")");
       return 0;
     }
   }
