@@ -3,6 +3,7 @@ package dev.lambdacntr.cli.testing;
 import dev.lambdacntr.cli.agent.AgentNames;
 import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.agent.AgentTemplate;
+import dev.lambdacntr.cli.exec.GatewayRequest;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -83,6 +84,7 @@ public final class MockCluster implements AutoCloseable {
           new CopyOnWriteArrayList<>());
   private volatile AgentBehaviour behaviour = AgentBehaviour.READY;
   private volatile boolean v5Unsupported;
+  private volatile boolean serverMode;
   private volatile Runnable whileExecuting = () -> {};
   private volatile Optional<String> selfSubjectUser = Optional.empty();
   private volatile boolean closed;
@@ -160,9 +162,8 @@ public final class MockCluster implements AutoCloseable {
           .setHeader("Content-Type", "application/json")
           .setBody(DISCOVERY.get(path.replaceAll("\\?.*", "")));
     }
-    if (path.startsWith("/apis/cntr.lambda-cntr.dev/")) {
-      // no server mode here (lambda-cntr install): --mode auto chooses direct
-      return status(404, "NotFound", "the server could not find the requested resource");
+    if (path.startsWith(GatewayRequest.DISCOVERY)) {
+      return gateway(path);
     }
     int exec = path.indexOf("/exec?");
     if (exec >= 0) {
@@ -186,6 +187,35 @@ public final class MockCluster implements AutoCloseable {
                   + "\"}}}");
     }
     return crud.dispatch(request);
+  }
+
+  /**
+   * Server mode's API group: without {@link #serverMode} not served (no {@code lambda-cntr
+   * install}: {@code --mode auto} chooses direct); with it, its discovery and a session on a pod's
+   * {@code execute} or {@code attach} subresource, answered by the fake agent as the gateway's node
+   * agent would (the command in {@code command} parameters).
+   */
+  private MockResponse gateway(String path) {
+    if (!serverMode) {
+      return status(404, "NotFound", "the server could not find the requested resource");
+    }
+    String resource = path.replaceAll("\\?.*", "");
+    if (resource.equals(GatewayRequest.DISCOVERY)) {
+      return new MockResponse()
+          .setResponseCode(200)
+          .setHeader("Content-Type", "application/json")
+          .setBody(
+              "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\""
+                  + GatewayRequest.GROUP_VERSION
+                  + "\",\"resources\":[]}");
+    }
+    int query = path.indexOf('?');
+    if (resource.matches(".*/namespaces/[^/]+/pods/[^/]+/(execute|attach)") && query > 0) {
+      return new MockResponse()
+          .withWebSocketUpgrade(
+              new FakeAgentExec(path.substring(query + 1), execLog, whileExecuting));
+    }
+    return status(404, "NotFound", "the server could not find the requested resource");
   }
 
   /** Just enough discovery for kubectl (the benchmarks' baseline) to find pods. */
@@ -533,6 +563,11 @@ public final class MockCluster implements AutoCloseable {
   /** Runs {@code action} as each exec starts, before the fake agent runs its command. */
   public void whileExecuting(Runnable action) {
     whileExecuting = action;
+  }
+
+  /** Serves server mode's API group from now on ({@link #gateway}). */
+  public void serverMode(boolean served) {
+    serverMode = served;
   }
 
   public void v5Unsupported(boolean unsupported) {
