@@ -535,6 +535,54 @@ def agent_pod():
     return AGENTS, running[0]["metadata"]["name"]
 
 
+SERVER_NS = "lambda-cntr-system"
+
+
+def server_pods(name, node=None):
+    """(namespace, name) of server mode's running pods labelled NAME, on NODE if given."""
+    pods = json.loads(
+        kubectl("-n", SERVER_NS, "get", "pod", "-l", f"app.kubernetes.io/name={name}", "-o", "json")
+    )["items"]
+    return [
+        (SERVER_NS, p["metadata"]["name"])
+        for p in pods
+        if p["status"].get("phase") == "Running"
+        and (node is None or p["spec"].get("nodeName") == node)
+    ]
+
+
+def server_memory(samples, runs, node, target_cg, settle):
+    """Server mode's rows (issue 14's goals): the node agent on NODE idle and during a session, the
+    target during it, and each gateway replica; server mode installed for them, removed after."""
+    server_install()
+    try:
+        (agent,) = server_pods("lambda-cntr-node-agent", node)
+        agent_cg = cgroup_dir(container_id(agent, "node-agent"))
+        gateways = [
+            cgroup_dir(container_id(p, "gateway")) for p in server_pods("lambda-cntr-gateway")
+        ]
+        shell_session(lc_attach("target", "mount", mode="server"))  # first session: class loading
+        for i in range(runs):
+            time.sleep(settle)
+            samples["node agent (server mode), idle"].append(memory(agent_cg))
+            samples["target (busybox), idle, server mode"].append(memory(target_cg))
+            for g in gateways:
+                samples["gateway replica (server mode), idle"].append(memory(g))
+            _, s = shell_session(lc_attach("target", "mount", mode="server"), exit_after=False)
+            try:
+                time.sleep(settle)
+                samples["node agent (server mode), mount session"].append(memory(agent_cg))
+                samples["target during a server-mode session"].append(memory(target_cg))
+            finally:
+                s.send("exit\r")
+                s.finish()
+            idle = samples["node agent (server mode), idle"][-1]["working_set_kib"]
+            busy = samples["node agent (server mode), mount session"][-1]["working_set_kib"]
+            log(f"server mode sample {i + 1}: node agent idle {idle} KiB, in a session {busy} KiB")
+    finally:
+        server_uninstall()
+
+
 def memory_part(runs, node):
     log(f"memory: {runs} sample(s) on {node}")
     pods = ["target"] + [f"mem-{i}" for i in range(runs)]
@@ -552,6 +600,11 @@ def memory_part(runs, node):
             "target during a fuse session",
             "ephemeral container (kubectl debug)",
             "target of kubectl debug",
+            "node agent (server mode), idle",
+            "node agent (server mode), mount session",
+            "target (busybox), idle, server mode",
+            "target during a server-mode session",
+            "gateway replica (server mode), idle",
         )
     }
     settle = 2.0
@@ -595,6 +648,7 @@ def memory_part(runs, node):
             f"sample {i + 1}: "
             + ", ".join(f"{k} {v[-1]['working_set_kib']} KiB" for k, v in samples.items() if v)
         )
+    server_memory(samples, runs, node, target_cg, settle)
     return {
         "node": node,
         "runs": runs,

@@ -303,6 +303,45 @@ def chart_memory(s, path):
 # --- goals ---------------------------------------------------------------------------------------
 
 
+def server_memory_goals(s):
+    """Issue 14's memory goals: an idle node agent at most 32 MiB, each open session adding at most
+    2x the ephemeral container of kubectl debug, a gateway replica at most 128 MiB (working set)."""
+
+    def ws(key):
+        return statistics.median([x["working_set_kib"] for x in s[key]]) if s.get(key) else None
+
+    rows = []
+    idle = ws("node agent (server mode), idle")
+    if idle is not None:
+        rows.append(
+            ("node agent idle at most 32 MiB (working set)", f"{idle} KiB", idle <= 32 * 1024)
+        )
+    gateway = ws("gateway replica (server mode), idle")
+    if gateway is not None:
+        rows.append(
+            (
+                "gateway replica at most 128 MiB (working set)",
+                f"{gateway} KiB",
+                gateway <= 128 * 1024,
+            )
+        )
+    during = ws("node agent (server mode), mount session")
+    target_idle = ws("target (busybox), idle, server mode")
+    target_during = ws("target during a server-mode session")
+    ephemeral = ws("ephemeral container (kubectl debug)")
+    if None not in (idle, during, target_idle, target_during, ephemeral):
+        added = (during - idle) + (target_during - target_idle)
+        rows.append(
+            (
+                "a server-mode session adds at most 2x the ephemeral container"
+                " (node agent + target, working set)",
+                f"{added:.0f} vs {ephemeral} KiB ({added / ephemeral:.2f}x)",
+                added <= 2 * ephemeral,
+            )
+        )
+    return rows
+
+
 def goals(startup, fs, mem):
     rows = []
 
@@ -377,6 +416,8 @@ def goals(startup, fs, mem):
                             a <= 2 * b,
                         )
                     )
+    if mem:
+        rows += server_memory_goals(mem["samples"])
     if not rows:
         return []
     met = sum(1 for r in rows if r[2])

@@ -146,17 +146,26 @@ public final class GatewayServer {
       protection(request, user, query);
       return;
     }
+    long received = System.nanoTime();
     vertx
         .<Prepared>executeBlocking(() -> prepareAndProtect(user, query), false)
         .compose(
-            prepared ->
-                connectAgent(prepared.session())
-                    .map(agent -> new Opened(prepared.session(), prepared.protection(), agent))
-                    .recover(
-                        e -> {
-                          release(prepared.protection());
-                          return Future.failedFuture(e);
-                        }))
+            prepared -> {
+              long connecting = System.nanoTime();
+              return connectAgent(prepared.session())
+                  .map(
+                      agent ->
+                          new Opened(
+                              prepared.session(),
+                              prepared.protection(),
+                              agent,
+                              new SessionTimes(received, connecting, System.nanoTime())))
+                  .recover(
+                      e -> {
+                        release(prepared.protection());
+                        return Future.failedFuture(e);
+                      });
+            })
         .onSuccess(opened -> accept(request, opened))
         .onFailure(e -> refuse(request, e, 0));
   }
@@ -205,7 +214,24 @@ public final class GatewayServer {
   private record Prepared(PreparedSession session, Optional<TargetProtection> protection) {}
 
   private record Opened(
-      PreparedSession prepared, Optional<TargetProtection> protection, WebSocket agent) {}
+      PreparedSession prepared,
+      Optional<TargetProtection> protection,
+      WebSocket agent,
+      SessionTimes times) {}
+
+  /**
+   * When a session's request arrived, its preparation ended and its node agent answered
+   * (System.nanoTime): the log's breakdown of the gateway's part of a session's start.
+   */
+  private record SessionTimes(long received, long connecting, long agentOpen) {
+    String describe(long clientOpen) {
+      return String.format(
+          "prepared in %d ms, node agent opened in %d ms, client upgraded in %d ms",
+          (connecting - received) / 1_000_000,
+          (agentOpen - connecting) / 1_000_000,
+          (clientOpen - agentOpen) / 1_000_000);
+    }
+  }
 
   private Prepared prepareAndProtect(UserInfo user, SessionQuery query) {
     PreparedSession prepared = preparation.prepare(user, query);
@@ -316,7 +342,12 @@ public final class GatewayServer {
         .toWebSocket()
         .onSuccess(
             client -> {
-              GatewayLog.info("session opened: " + prepared.describe());
+              GatewayLog.info(
+                  "session opened: "
+                      + prepared.describe()
+                      + " ("
+                      + opened.times().describe(System.nanoTime())
+                      + ")");
               SessionRelay.start(
                   vertx,
                   client,
