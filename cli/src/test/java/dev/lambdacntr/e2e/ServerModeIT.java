@@ -44,6 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("direct-only")
 class ServerModeIT {
 
+  /** What HostilePodIT.HUNT prints for a session's helper in the target's PID namespace. */
+  private static final String SESSION_COMM = "comm=lambda-cntr-exe";
+
   /** The test bed's CA, which signs dev-a's client certificate (testbed/pki.sh). */
   static final Path CA_DIR =
       Path.of(
@@ -229,18 +232,10 @@ class ServerModeIT {
                 List.of("target"),
                 List.of("sleep", "301")));
     try {
-      TestCluster.eventually(
-          Duration.ofMinutes(2),
-          "the session in the pod",
-          () -> sessionProcesses().contains("comm=lambda-cntr-exe"),
-          session::toString);
+      awaitSessionProcess("target", Duration.ofMinutes(2), session);
       assertThat(marks(allowed.name())).as(session.toString()).isEqualTo(Marks.ALL);
       session.kill();
-      TestCluster.eventually(
-          Duration.ofSeconds(30),
-          "no session process left in the pod after the CLI's SIGKILL",
-          () -> !sessionProcesses().contains("comm=lambda-cntr-exe"),
-          ServerModeIT::sessionProcesses);
+      awaitNoSessionProcess("target", "after the CLI's SIGKILL");
       awaitMarks(Marks.NONE, Duration.ofSeconds(30), "after the CLI's SIGKILL", session);
     } finally {
       session.kill();
@@ -340,10 +335,6 @@ class ServerModeIT {
             .stream()
             .map(b -> b.getMetadata().getName())
             .toList();
-  }
-
-  private static String sessionProcesses() {
-    return cluster.exec(allowed.name(), "target", "main", "sh", "-c", HostilePodIT.HUNT);
   }
 
   @Test
@@ -572,11 +563,7 @@ class ServerModeIT {
             return false;
           },
           session::toString);
-      TestCluster.eventually(
-          Duration.ofSeconds(30),
-          "the session in the pod",
-          () -> processes("gw-fault").contains("comm=lambda-cntr-exe"),
-          session::toString);
+      awaitSessionProcess("gw-fault", Duration.ofSeconds(30), session);
       cluster.client().pods().inNamespace(INSTALL_NS).withName(serving.toString()).delete();
       int exit = session.awaitExit(Duration.ofSeconds(60));
       assertThat(exit).as(session.toString()).isEqualTo(76);
@@ -586,11 +573,7 @@ class ServerModeIT {
           admin.execute(List.of("--mode", "server"), List.of("gw-fault"), "echo", "next");
       assertThat(next.exit()).as(next.toString()).isZero();
       assertThat(next.stdout()).isEqualTo("next\n");
-      TestCluster.eventually(
-          Duration.ofSeconds(30),
-          "no session process left in the pod",
-          () -> !processes("gw-fault").contains("comm=lambda-cntr-exe"),
-          () -> processes("gw-fault"));
+      awaitNoSessionProcess("gw-fault", "after the gateway replica's deletion");
       gatewayFaultTarget.assertUnchanged();
     } finally {
       session.kill();
@@ -610,11 +593,7 @@ class ServerModeIT {
                 List.of("agent-fault"),
                 List.of("sleep", "302")));
     try {
-      TestCluster.eventually(
-          Duration.ofMinutes(2),
-          "the session in the pod",
-          () -> processes("agent-fault").contains("comm=lambda-cntr-exe"),
-          session::toString);
+      awaitSessionProcess("agent-fault", Duration.ofMinutes(2), session);
       String node = agentFaultTarget.node();
       Pod agent =
           cluster
@@ -637,11 +616,7 @@ class ServerModeIT {
       int exit = session.awaitExit(Duration.ofSeconds(90));
       assertThat(exit).as(session.toString()).isNotZero();
       assertThat(session.stderr()).as(session.toString()).contains("lambda-cntr:");
-      TestCluster.eventually(
-          Duration.ofSeconds(30),
-          "no session process left in the pod",
-          () -> !processes("agent-fault").contains("comm=lambda-cntr-exe"),
-          () -> processes("agent-fault"));
+      awaitNoSessionProcess("agent-fault", "after the node agent's deletion");
       assertThat(hostMounts()).as("the node's mounts of lambda-cntr").isEqualTo(mountsBefore);
       agentFaultTarget.assertUnchanged();
       awaitServerModeReady();
@@ -682,6 +657,24 @@ class ServerModeIT {
 
   private static String processes(String pod) {
     return cluster.exec(allowed.name(), pod, "main", "sh", "-c", HostilePodIT.HUNT);
+  }
+
+  /** Waits until a session's program runs in POD (its helper, seen from the pod). */
+  private static void awaitSessionProcess(String pod, Duration timeout, RunningCli session) {
+    TestCluster.eventually(
+        timeout,
+        "the session in pod " + pod,
+        () -> processes(pod).contains(SESSION_COMM),
+        session::toString);
+  }
+
+  /** Waits until no process of a session is left in POD. */
+  private static void awaitNoSessionProcess(String pod, String when) {
+    TestCluster.eventually(
+        Duration.ofSeconds(30),
+        "no session process left in pod " + pod + " " + when,
+        () -> !processes(pod).contains(SESSION_COMM),
+        () -> processes(pod));
   }
 
   /**
