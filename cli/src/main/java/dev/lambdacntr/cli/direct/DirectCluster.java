@@ -262,7 +262,7 @@ public final class DirectCluster implements SessionCluster {
   /**
    * Sends a request and waits for its answer (empty when none came). The first request goes alone:
    * requests sent before the first connection stands each open their own (a TLS handshake each,
-   * costly in a young JVM); the rest wait for it and share its connection.
+   * costly in a young JVM); the rest wait for it and take it from the pool when it is free.
    */
   private Optional<Reply> send(Supplier<CompletableFuture<Reply>> request) {
     boolean first = firstSent.compareAndSet(false, true);

@@ -62,6 +62,8 @@ class DirectClientTest {
           public void configure(HttpsParameters params) {
             var p = tls.getDefaultSSLParameters();
             p.setNeedClientAuth(true);
+            // as the API server: h2 first (this server speaks only HTTP/1.1, so an h2 client fails)
+            p.setApplicationProtocols(new String[] {"h2", "http/1.1"});
             params.setSSLParameters(p);
           }
         });
@@ -78,6 +80,10 @@ class DirectClientTest {
                       + Json.quote(exchange.getRequestURI().toString())
                       + ",\"client\":"
                       + Json.quote(subject)
+                      + ",\"protocol\":"
+                      + Json.quote(exchange.getProtocol())
+                      + ",\"clientPort\":"
+                      + exchange.getRemoteAddress().getPort()
                       + "}")
                   .getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(200, body.length);
@@ -116,6 +122,28 @@ class DirectClientTest {
       assertThat(Json.string(reply.json(), "client")).contains("CN=lambda-cntr-test-client");
       assertThat(Json.string(reply.json(), "path")).contains("/api/v1/x?y=1");
     }
+  }
+
+  /**
+   * HTTP/1.1 although the server offers h2: requests in turn share one connection, which a
+   * WebSocket (the session) can then take over instead of making a TLS handshake of its own.
+   */
+  @Test
+  void requestsGoOverOneHttp11Connection() throws Exception {
+    try (DirectClient client =
+        DirectClient.open(
+            config(Optional.of(resource("ec-cert.pem")), Optional.of(resource("ec-sec1.pem"))))) {
+      DirectClient.Reply first = client.get("/apis/a").get(30, TimeUnit.SECONDS);
+      DirectClient.Reply second = client.get("/apis/b").get(30, TimeUnit.SECONDS);
+      assertThat(first.ok()).isTrue();
+      assertThat(Json.string(first.json(), "protocol")).contains("HTTP/1.1");
+      assertThat(Json.string(second.json(), "path")).contains("/apis/b");
+      assertThat(port(second)).isEqualTo(port(first));
+    }
+  }
+
+  private static Object port(DirectClient.Reply reply) {
+    return Json.path(reply.json(), "clientPort").orElseThrow();
   }
 
   @Test
