@@ -15,18 +15,33 @@ import java.lang.foreign.MemorySegment;
  * offset the kernel saw before resumes exactly there.
  */
 final class DirectoryHandle {
-  private static final int BUFFER = 32 * 1024;
+  static final int BUFFER = 32 * 1024;
 
   final int fd;
-  private final Arena arena = Arena.ofShared();
-  private final MemorySegment buffer = arena.allocate(BUFFER, 8);
+  private final Arena arena;
+  private final MemorySegment buffer;
   private int pos;
   private int end;
   private long position;
   private boolean eof;
 
+  /** A handle for an OPENDIR, with a buffer of its own that lives until the RELEASEDIR. */
+  @SuppressWarnings("MustBeClosedChecker") // the arena is closed by close(), at the RELEASEDIR
   DirectoryHandle(int fd) {
     this.fd = fd;
+    this.arena = Arena.ofShared();
+    this.buffer = arena.allocate(BUFFER, 8);
+  }
+
+  /** A handle for one READDIR, reading into a serving thread's {@code buffer}. */
+  private DirectoryHandle(int fd, MemorySegment buffer) {
+    this.fd = fd;
+    this.arena = null;
+    this.buffer = buffer;
+  }
+
+  static DirectoryHandle forOneRequest(int fd, MemorySegment buffer) {
+    return new DirectoryHandle(fd, buffer);
   }
 
   /** Moves to {@code offset} unless already there; returns 0 or a negated errno. */
@@ -110,6 +125,8 @@ final class DirectoryHandle {
 
   void close() {
     Libc.close(fd);
-    arena.close();
+    if (arena != null) {
+      arena.close();
+    }
   }
 }

@@ -47,7 +47,6 @@ final class FuseSession {
   private volatile int minor;
   private volatile long negotiated;
   private volatile String endReason = "running";
-  private final int maxInodes;
 
   FuseSession(
       int deviceFd,
@@ -61,12 +60,17 @@ final class FuseSession {
     this.options = options;
     this.procFd = procFd;
     this.log = log;
-    this.inodes = new InodeTable(rootFd, rootDev, rootIno, Fcntl.S_IFDIR);
+    this.inodes =
+        new InodeTable(
+            rootFd,
+            rootDev,
+            rootIno,
+            Fcntl.S_IFDIR,
+            options.maxInodes() > 0 ? options.maxInodes() : defaultMaxInodes());
     this.backings =
         new Backings(false, options.passthrough() == CntrfsOptions.Passthrough.ON, this::log);
     this.ops = new Operations(inodes, procFd, options, backings);
     this.connection = FuseDevice.connectionOf(deviceFd);
-    this.maxInodes = options.maxInodes() > 0 ? options.maxInodes() : defaultMaxInodes();
   }
 
   /** Starts the serving threads; the first request they see must be INIT. */
@@ -316,10 +320,11 @@ final class FuseSession {
     boolean warned = false;
     while (!stopping) {
       try {
-        Thread.sleep(100);
+        inodes.awaitPressure(100);
       } catch (InterruptedException e) {
         return;
       }
+      int maxInodes = inodes.maxInodes();
       if (!initialized || inodes.size() <= maxInodes) {
         continue;
       }

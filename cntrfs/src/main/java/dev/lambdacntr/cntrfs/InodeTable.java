@@ -6,19 +6,32 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The kernel's view of the source tree: node IDs handed out by lookups, with reference counts. A
  * file reached by two names (a hard link) is one inode with one node ID.
+ *
+ * <p>Each known inode holds a descriptor, so the table has a size ({@code maxInodes}) above which
+ * the pruner asks the kernel to forget inodes. A walk of a large tree (READDIRPLUS answers a whole
+ * directory at a time) creates them faster than the kernel's FORGETs come back: crossing the size
+ * wakes the pruner at once, {@link #crowded()} tells READDIRPLUS to answer with names only until
+ * the kernel has forgotten enough, and a lookup that still meets EMFILE waits for room ({@link
+ * #awaitRoom}) instead of failing the caller's system call.
  */
 final class InodeTable {
   private final ConcurrentHashMap<Long, Inode> byId = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Inode.InodeKey, Inode> byKey = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(Kernel.ROOT_ID + 1);
+  private final Semaphore pressure = new Semaphore(0);
   private final Inode root;
+  private final int maxInodes;
 
-  InodeTable(int rootFd, long dev, long ino, int type) {
+  InodeTable(int rootFd, long dev, long ino, int type, int maxInodes) {
+    this.maxInodes = maxInodes;
     root = new Inode(Kernel.ROOT_ID, dev, ino, rootFd, type);
     root.lookups = 1;
     byId.put(root.nodeId, root);
@@ -40,6 +53,45 @@ final class InodeTable {
 
   int size() {
     return byId.size();
+  }
+
+  int maxInodes() {
+    return maxInodes;
+  }
+
+  /** Whether the table has reached its size: new inodes only where a request needs one. */
+  boolean crowded() {
+    return byId.size() >= maxInodes;
+  }
+
+  /** Wakes the pruner now rather than at its next poll. */
+  void wakePruner() {
+    if (pressure.availablePermits() == 0) {
+      pressure.release();
+    }
+  }
+
+  /** For the pruner: waits until the table crosses its size or {@code millis} have passed. */
+  void awaitPressure(long millis) throws InterruptedException {
+    if (pressure.tryAcquire(millis, TimeUnit.MILLISECONDS)) {
+      pressure.drainPermits();
+    }
+  }
+
+  /**
+   * After EMFILE: wakes the pruner and waits at most {@code millis} for the kernel's FORGETs (read
+   * by the other serving threads) to bring the table below its size; true if they did.
+   */
+  boolean awaitRoom(long millis) {
+    wakePruner();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (crowded()) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    return true;
   }
 
   /**
@@ -65,6 +117,8 @@ final class InodeTable {
             });
     if (!created[0]) {
       Libc.close(fd);
+    } else if (byId.size() > maxInodes) {
+      wakePruner();
     }
     inode.lastUsed = System.nanoTime();
     return inode;

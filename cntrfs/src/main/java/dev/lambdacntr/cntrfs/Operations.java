@@ -64,6 +64,9 @@ final class Operations {
           | Kernel.FATTR_ATIME
           | Kernel.FATTR_MTIME;
 
+  /** How long a lookup that met EMFILE waits for the pruner to free descriptors. */
+  private static final long ROOM_WAIT_MILLIS = 200;
+
   private final InodeTable inodes;
   private final int procFd;
   private final long validSeconds;
@@ -174,6 +177,10 @@ final class Operations {
    */
   private int entry(Worker w, Inode parent, MemorySegment name, int offset) {
     int fd = Libc.openat(parent.fd, name, Fcntl.O_PATH | Fcntl.O_NOFOLLOW | Fcntl.O_CLOEXEC, 0);
+    if ((fd == -Errno.EMFILE || fd == -Errno.ENFILE) && inodes.awaitRoom(ROOM_WAIT_MILLIS)) {
+      // The descriptors are held by inodes the kernel is about to forget: not the caller's error.
+      fd = Libc.openat(parent.fd, name, Fcntl.O_PATH | Fcntl.O_NOFOLLOW | Fcntl.O_CLOEXEC, 0);
+    }
     if (fd < 0) {
       return fd;
     }
@@ -656,7 +663,23 @@ final class Operations {
 
   // ---- directories
 
+  /**
+   * Directories are opened per READDIR while the kernel may cache names ({@code timeout} above 0):
+   * answering the first OPENDIR with ENOSYS makes the kernel stop sending OPENDIR and RELEASEDIR
+   * (FUSE 7.29) and keep each directory's listing in its page cache across opens (FOPEN_KEEP_CACHE
+   * and FOPEN_CACHE_DIR, its default then). A second walk of a tree then costs no request at all
+   * for a directory; the first costs one open per READDIR instead of two round trips per directory.
+   * Listings are as fresh as names and attributes: the kernel drops one when the directory changes
+   * through the mount or a refreshed attribute shows another mtime.
+   */
+  private boolean directoriesPerRequest() {
+    return validSeconds > 0 || validNanos > 0;
+  }
+
   private int opendir(Worker w) {
+    if (directoriesPerRequest()) {
+      return -Errno.ENOSYS;
+    }
     Inode inode = inodes.get(w.request.nodeId());
     if (inode == null) {
       return -Errno.ESTALE;
@@ -688,25 +711,57 @@ final class Operations {
   }
 
   private int fsyncdir(Worker w) {
+    if (directoriesPerRequest()) {
+      Inode dir = inodes.get(w.request.nodeId());
+      if (dir == null) {
+        return -Errno.ESTALE;
+      }
+      int fd = reopen(w, dir, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY);
+      if (fd < 0) {
+        return fd;
+      }
+      int r = Libc.fsync(fd);
+      Libc.close(fd);
+      return r;
+    }
     DirectoryHandle handle = directories.get(w.request.i64(FsyncIn.FH));
     return handle == null ? -Errno.EBADF : Libc.fsync(handle.fd);
   }
 
   private int readdir(Worker w, boolean plus) {
-    DirectoryHandle handle = directories.get(w.request.i64(ReadIn.FH));
     Inode dir = inodes.get(w.request.nodeId());
-    if (handle == null || dir == null) {
+    if (dir == null) {
       return -Errno.EBADF;
     }
+    if (directoriesPerRequest()) {
+      int fd = reopen(w, dir, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY);
+      if (fd < 0) {
+        return fd;
+      }
+      DirectoryHandle handle = DirectoryHandle.forOneRequest(fd, w.scratch.directory);
+      try {
+        return readdir(w, dir, handle, plus);
+      } finally {
+        handle.close();
+      }
+    }
+    DirectoryHandle handle = directories.get(w.request.i64(ReadIn.FH));
+    if (handle == null) {
+      return -Errno.EBADF;
+    }
+    synchronized (handle) {
+      return readdir(w, dir, handle, plus);
+    }
+  }
+
+  private int readdir(Worker w, Inode dir, DirectoryHandle handle, boolean plus) {
     long offset = w.request.i64(ReadIn.OFFSET);
     int size = Math.min(w.request.i32(ReadIn.SIZE_FIELD), w.reply.capacity());
-    synchronized (handle) {
-      int r = handle.seek(offset);
-      if (r < 0) {
-        return r;
-      }
-      return plus ? fillPlus(w, dir, handle, size) : fill(w, handle, size);
+    int r = handle.seek(offset);
+    if (r < 0) {
+      return r;
     }
+    return plus ? fillPlus(w, dir, handle, size) : fill(w, handle, size);
   }
 
   private static int fill(Worker w, DirectoryHandle handle, int size) {
@@ -746,6 +801,7 @@ final class Operations {
         return used;
       }
       if (handle.entryIsDotOrDotDot()
+          || inodes.crowded()
           || entry(w, dir, handle.entryName(), used + Direntplus.ENTRY_OUT) != EntryOut.SIZE) {
         // No attributes for this one: the kernel lists the name and looks it up when needed.
         w.reply.clear(used + Direntplus.ENTRY_OUT, EntryOut.SIZE);

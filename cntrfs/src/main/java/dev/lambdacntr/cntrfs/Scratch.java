@@ -15,6 +15,7 @@ final class Scratch {
   final MemorySegment times;
   final MemorySegment cells;
   final MemorySegment path;
+  final MemorySegment directory;
 
   Scratch(Arena arena) {
     stat = arena.allocate(Stat.SIZE, 8);
@@ -24,6 +25,7 @@ final class Scratch {
     times = arena.allocate(32, 8);
     cells = arena.allocate(32, 8);
     path = arena.allocate(64);
+    directory = arena.allocate(DirectoryHandle.BUFFER, 8);
   }
 
   /** {@code fd} as a NUL-terminated decimal name, for lookups in /proc/self/fd. */

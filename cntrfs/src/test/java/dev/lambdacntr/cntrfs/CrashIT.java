@@ -147,14 +147,27 @@ class CrashIT {
         List.of(
             "while cat " + m + "/big > /dev/null; do :; done",
             "i=0; while echo $i > " + m + "/f$i; do i=$((i+1)); done",
-            "while ls -lR " + m + "/tree > /dev/null; do :; done",
+            // a new directory each time: the kernel keeps listings it read (and serves them,
+            // rightly, even from a dead server), but a changed directory is read again
+            "i=0; while mkdir "
+                + m
+                + "/tree/l$i && ls -lR "
+                + m
+                + "/tree > /dev/null; do"
+                + " i=$((i+1)); done",
             // --cached=never: attributes the kernel still caches (60 s by default) would be
             // served without the server, and rightly so; the loop is to ask the dead server
             "while stat --cached=never " + m + "/big > /dev/null; do :; done",
             "while dd if=/dev/zero of=" + m + "/w bs=64k count=64 2>/dev/null; do :; done");
     List<Process> io = new ArrayList<>();
-    for (String loop : loops) {
-      Process p = new ProcessBuilder("sh", "-c", loop).redirectErrorStream(true).start();
+    for (int i = 0; i < loops.size(); i++) {
+      // To a file, not a pipe nobody reads: a loop that fails on many entries would fill the pipe
+      // and wait on it, not on the mount.
+      Process p =
+          new ProcessBuilder("sh", "-c", loops.get(i))
+              .redirectErrorStream(true)
+              .redirectOutput(base.resolve("io-" + i + ".log").toFile())
+              .start();
       started.add(p);
       io.add(p);
     }

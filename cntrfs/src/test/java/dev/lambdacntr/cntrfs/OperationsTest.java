@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class OperationsTest {
   private final Operations ops =
       new Operations(
-          new InodeTable(-1, 0, 0, 0040000),
+          new InodeTable(-1, 0, 0, 0040000, 1000),
           -1,
           CntrfsOptions.defaults(),
           new Backings(false, false, m -> {}));

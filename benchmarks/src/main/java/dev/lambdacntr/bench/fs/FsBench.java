@@ -193,6 +193,35 @@ public final class FsBench {
             "rm -rf %DIR/gz",
             1.23,
             3.0),
+        // A walk of a tree the mount has not seen (its files are in the page cache natively), and
+        // the same walk again: what a user's `find` or shell completion costs in a session.
+        new Command(
+            "find a source tree, first walk (linux-6.1/" + s.gzipDir() + ")",
+            work,
+            "rm -rf %DIR/walk && cp -a %WORK/linux-tree/linux-source-6.1/"
+                + s.gzipDir()
+                + " %DIR/walk && find %DIR/walk > /dev/null",
+            "s=$(date +%s%N) && find %DIR/walk > /dev/null && echo $(($(date +%s%N) - s))",
+            "rm -rf %DIR/walk",
+            Double.NaN,
+            3.0,
+            FsBench::nanosToSeconds,
+            "s",
+            false),
+        new Command(
+            "find a source tree, second walk (linux-6.1/" + s.gzipDir() + ")",
+            work,
+            "rm -rf %DIR/walk && cp -a %WORK/linux-tree/linux-source-6.1/"
+                + s.gzipDir()
+                + " %DIR/walk",
+            "find %DIR/walk > /dev/null && s=$(date +%s%N) && find %DIR/walk > /dev/null"
+                + " && echo $(($(date +%s%N) - s))",
+            "rm -rf %DIR/walk",
+            Double.NaN,
+            1.5,
+            FsBench::nanosToSeconds,
+            "s",
+            false),
         Command.timed(
             "key-value store: RocksDB fillseq, fillrandom, readrandom (" + kv + " x 400 B)",
             work,
@@ -214,6 +243,12 @@ public final class FsBench {
             FsBench::dbenchThroughput,
             "MB/s",
             true));
+  }
+
+  /** The last line of {@code output}, nanoseconds, in seconds. */
+  private static double nanosToSeconds(String output) {
+    String out = output.strip();
+    return Long.parseLong(out.substring(out.lastIndexOf('\n') + 1).strip()) / 1e9;
   }
 
   private static double dbenchThroughput(String output) {
