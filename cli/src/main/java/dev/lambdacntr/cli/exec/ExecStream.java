@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -46,7 +47,8 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
   static final int RESIZE = 4;
   static final int CLOSE = 255;
 
-  private static final long MAX_QUEUED_BYTES = 1 << 20;
+  private static final long SEND_POLL_NANOS = 50_000;
+  private static final int MAX_REFUSALS = 20_000;
 
   private final OutputStream stdout;
   private final OutputStream stderr;
@@ -295,21 +297,37 @@ public final class ExecStream implements WebSocket.Listener, AutoCloseable {
     send(RESIZE, json, 0, json.length);
   }
 
+  /**
+   * Sends one frame once the previous one is written. The JDK transport takes one frame at a time:
+   * a second is refused while one is pending ("Send pending" in java.net.http's WebSocketImpl, seen
+   * by fabric8's adapter as {@code send} returning false), and {@code queueSize()} counts the bytes
+   * not yet written. Waiting here is the backpressure. Before this, frames were sent while up to 1
+   * MiB was queued: a producer faster than the connection (cp with C2) had a frame refused and its
+   * input cut short (300 MB of stdin stopped after 79 MB).
+   */
   private synchronized void send(int channel, byte[] data, int offset, int length)
       throws IOException {
     WebSocket ws = socket;
-    while (ws.queueSize() > MAX_QUEUED_BYTES && !outcome.isDone()) {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while sending to the exec session", e);
-      }
-    }
     ByteBuffer frame = ByteBuffer.allocate(length + 1);
     frame.put((byte) channel).put(data, offset, length).flip();
-    if (!ws.send(frame)) {
-      throw new IOException("exec session closed");
+    for (int refused = 0; ; refused++) {
+      while (ws.queueSize() > 0 && !outcome.isDone()) {
+        LockSupport.parkNanos(SEND_POLL_NANOS);
+        if (Thread.currentThread().isInterrupted()) {
+          throw new IOException("interrupted while sending to the exec session");
+        }
+      }
+      if (outcome.isDone()) {
+        throw new IOException("exec session ended");
+      }
+      if (ws.send(frame.duplicate())) {
+        return;
+      }
+      // refused: still pending for an instant after queueSize() fell to 0, or closed
+      if (refused == MAX_REFUSALS) {
+        throw new IOException("exec session closed");
+      }
+      LockSupport.parkNanos(SEND_POLL_NANOS);
     }
   }
 

@@ -9,6 +9,8 @@ import java.io.InputStream;
  */
 public final class PipedSession {
 
+  // one frame per read, below the 64 KiB frame limit of Vert.x servers (the gateway, the node
+  // agent): a 64 KiB read made a 65,541-byte frame that such a server refuses
   private static final int BUFFER = 32 * 1024;
 
   private PipedSession() {}
