@@ -36,6 +36,7 @@ final class SessionChannel {
   private static final byte[] STOP = new byte[0];
   private static final int INPUT_HIGH_WATER = 64;
   private static final int INPUT_LOW_WATER = 8;
+  private static final int WRITE_BUFFER = 64 * 1024;
   private static final int SIGHUP = 1;
   private static final int SIGWINCH = 28;
   private static final long OUTPUT_DRAIN_MILLIS = 10_000;
@@ -226,7 +227,11 @@ final class SessionChannel {
   /** The input thread: frames to the helper's stdin until the session ends. */
   private void writeInput() {
     boolean open = true;
+    // one buffer for the whole session: a segment per frame from a session-long arena was freed
+    // only at the session's end, so 1 GiB of stdin took 1 GiB of native memory (the node agent was
+    // OOM-killed at its 512 MiB limit by lambda-cntr cp)
     try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buffer = arena.allocate(WRITE_BUFFER);
       for (; ; ) {
         byte[] frame = input.take();
         if (frame == STOP) {
@@ -236,7 +241,7 @@ final class SessionChannel {
           context.runOnContext(v -> resumeInput());
         }
         if (open) {
-          open = writeAll(arena, streams.input().value(), frame);
+          open = writeAll(buffer, streams.input().value(), frame);
         }
       }
     } catch (InterruptedException e) {
@@ -254,18 +259,23 @@ final class SessionChannel {
   /**
    * Whether all of it went; false once the helper's input is gone (EPIPE, or EIO on a terminal).
    */
-  private static boolean writeAll(Arena arena, int fd, byte[] data) {
-    MemorySegment buffer = arena.allocateFrom(ValueLayout.JAVA_BYTE, data);
-    long done = 0;
-    while (done < data.length) {
-      long n = Libc.write(fd, buffer.asSlice(done), data.length - done);
-      if (n == -Errno.EINTR) {
-        continue;
+  private static boolean writeAll(MemorySegment buffer, int fd, byte[] data) {
+    int sent = 0;
+    while (sent < data.length) {
+      int length = (int) Math.min(buffer.byteSize(), data.length - sent);
+      MemorySegment.copy(data, sent, buffer, ValueLayout.JAVA_BYTE, 0, length);
+      long done = 0;
+      while (done < length) {
+        long n = Libc.write(fd, buffer.asSlice(done), length - done);
+        if (n == -Errno.EINTR) {
+          continue;
+        }
+        if (n <= 0) {
+          return false;
+        }
+        done += n;
       }
-      if (n <= 0) {
-        return false;
-      }
-      done += n;
+      sent += length;
     }
     return true;
   }
