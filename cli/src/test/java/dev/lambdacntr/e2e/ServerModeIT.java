@@ -514,10 +514,10 @@ class ServerModeIT {
             "\"namespace\":\"" + allowed.name() + "\"",
             "\"name\":\"target\"",
             "\"apiGroup\":\"cntr.lambda-cntr.dev\"",
-            "\"subresource\":\"execute\"");
+            "\"subresource\":\"exec\"");
     TestCluster.eventually(
         Duration.ofSeconds(20),
-        "an audit entry naming " + USER + " for pods/execute of cntr.lambda-cntr.dev",
+        "an audit entry naming " + USER + " for pods/exec of cntr.lambda-cntr.dev",
         () -> {
           try {
             return Files.readAllLines(log).stream()

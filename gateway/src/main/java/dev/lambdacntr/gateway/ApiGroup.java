@@ -14,7 +14,15 @@ public final class ApiGroup {
   public static final String SUBPROTOCOL = "v5.channel.k8s.io";
 
   public static final String ATTACH = "attach";
-  public static final String EXECUTE = "execute";
+
+  /**
+   * A command's session. Named {@code exec}, as the core subresource, because the API server treats
+   * only attach, exec, proxy, log and portforward subresources as long-running: under the first
+   * name, {@code execute}, it applied its request timeout (60 s by default) to every command's
+   * session, and a 1 GiB {@code lambda-cntr cp} lost its connection after a minute.
+   */
+  public static final String EXECUTE = "exec";
+
   public static final String PORTFORWARD = "portforward";
 
   /**

@@ -229,7 +229,7 @@ class ServerManifestsTest {
     assertThat(rule.getResources())
         .containsExactlyElementsOf(ApiGroup.SUBRESOURCES.stream().map(s -> "pods/" + s).toList());
     assertThat(rule.getVerbs()).containsExactly("create", "get");
-    assertThat(Discovery.at(ApiGroup.PREFIX).orElseThrow()).contains("\"pods/execute\"");
+    assertThat(Discovery.at(ApiGroup.PREFIX).orElseThrow()).contains("\"pods/exec\"");
   }
 
   @Test

@@ -48,7 +48,7 @@ public record GatewayRequest(
 
   /** {@code attach} for the shell, {@code execute} for a command. */
   public String subresource() {
-    return command.isEmpty() ? "attach" : "execute";
+    return command.isEmpty() ? "attach" : "exec";
   }
 
   @Override

@@ -33,7 +33,7 @@ class GatewayRequestTest {
     assertThat(execute.uri("https://10.0.0.1:6443/").toString())
         .isEqualTo(
             "wss://10.0.0.1:6443/apis/cntr.lambda-cntr.dev/v1alpha1/namespaces/team-a/pods/web-1"
-                + "/execute?container=app&command=sh&command=-c&command=echo%20a%20b&tty=false&fs=auto");
+                + "/exec?container=app&command=sh&command=-c&command=echo%20a%20b&tty=false&fs=auto");
     GatewayRequest attach =
         new GatewayRequest(
             "team-a",
@@ -68,7 +68,7 @@ class GatewayRequestTest {
             Optional.of("INC-4711: 502s & timeouts"));
     assertThat(execute.protecting(false).uri("https://h:6443").toString())
         .endsWith(
-            "/execute?command=ps&tty=false&fs=auto&protect=false"
+            "/exec?command=ps&tty=false&fs=auto&protect=false"
                 + "&reason=INC-4711%3A%20502s%20%26%20timeouts");
   }
 

@@ -192,7 +192,7 @@ public final class MockCluster implements AutoCloseable {
   /**
    * Server mode's API group: without {@link #serverMode} not served (no {@code lambda-cntr
    * install}: {@code --mode auto} chooses direct); with it, its discovery and a session on a pod's
-   * {@code execute} or {@code attach} subresource, answered by the fake agent as the gateway's node
+   * {@code exec} or {@code attach} subresource, answered by the fake agent as the gateway's node
    * agent would (the command in {@code command} parameters).
    */
   private MockResponse gateway(String path) {
@@ -210,7 +210,7 @@ public final class MockCluster implements AutoCloseable {
                   + "\",\"resources\":[]}");
     }
     int query = path.indexOf('?');
-    if (resource.matches(".*/namespaces/[^/]+/pods/[^/]+/(execute|attach)") && query > 0) {
+    if (resource.matches(".*/namespaces/[^/]+/pods/[^/]+/(exec|attach)") && query > 0) {
       return new MockResponse()
           .withWebSocketUpgrade(
               new FakeAgentExec(path.substring(query + 1), execLog, whileExecuting));

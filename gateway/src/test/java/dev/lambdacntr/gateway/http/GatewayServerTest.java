@@ -202,7 +202,7 @@ class GatewayServerTest {
             .setHost("127.0.0.1")
             .setPort(gateway.actualPort())
             .setSsl(true)
-            .setURI(ApiGroup.PREFIX + "/namespaces/team-a/pods/" + pod + "/execute?" + query)
+            .setURI(ApiGroup.PREFIX + "/namespaces/team-a/pods/" + pod + "/exec?" + query)
             .addSubProtocol(ApiGroup.SUBPROTOCOL)
             .addHeader("X-Remote-User", user)
             .addHeader("X-Remote-Group", "team-a"));
@@ -361,7 +361,7 @@ class GatewayServerTest {
                       HttpMethod.GET,
                       gateway.actualPort(),
                       "127.0.0.1",
-                      ApiGroup.PREFIX + "/namespaces/team-a/pods/" + pod + "/execute?command=ls")
+                      ApiGroup.PREFIX + "/namespaces/team-a/pods/" + pod + "/exec?command=ls")
                   .compose(
                       r ->
                           r.putHeader("X-Remote-User", user)

@@ -135,7 +135,7 @@ public class SessionPreparationTest {
 
   public void allowDevA() {
     allowed.add("dev-a create pods/exec  team-a");
-    allowed.add("dev-a create pods/execute cntr.lambda-cntr.dev team-a");
+    allowed.add("dev-a create pods/exec cntr.lambda-cntr.dev team-a");
     allowed.add("dev-a create pods/attach cntr.lambda-cntr.dev team-a");
   }
 
@@ -152,7 +152,7 @@ public class SessionPreparationTest {
     return new SessionQuery(
         "team-a",
         pod,
-        "execute",
+        "exec",
         Optional.empty(),
         List.of(command),
         false,
@@ -200,7 +200,7 @@ public class SessionPreparationTest {
 
   @Test
   void withoutPodsExecTheUserIsRefusedBeforeThePodIsRead() throws InterruptedException {
-    allowed.add("dev-a create pods/execute cntr.lambda-cntr.dev team-a");
+    allowed.add("dev-a create pods/exec cntr.lambda-cntr.dev team-a");
     assertRefused(
         () -> preparation.prepare(DEV_A, execute("web-1", "ls")),
         ExitCode.FORBIDDEN,
@@ -222,7 +222,7 @@ public class SessionPreparationTest {
     assertRefused(
         () -> preparation.prepare(DEV_A, execute("web-1", "ls")),
         ExitCode.FORBIDDEN,
-        "user \"dev-a\" cannot create pods/execute.cntr.lambda-cntr.dev in namespace \"team-a\"");
+        "user \"dev-a\" cannot create pods/exec.cntr.lambda-cntr.dev in namespace \"team-a\"");
   }
 
   @Test
@@ -323,7 +323,7 @@ public class SessionPreparationTest {
     return new SessionQuery(
         "team-a",
         pod,
-        "execute",
+        "exec",
         Optional.empty(),
         List.of(command),
         false,

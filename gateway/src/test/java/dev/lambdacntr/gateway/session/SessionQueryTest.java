@@ -22,13 +22,13 @@ class SessionQueryTest {
   @Test
   void attachProtectsByDefaultExecuteDoesNotAndEitherMaySayOtherwise() {
     assertThat(SessionQuery.parse(path("attach"), Map.of()).protect()).isTrue();
-    assertThat(SessionQuery.parse(path("execute"), Map.of("command", List.of("ls"))).protect())
+    assertThat(SessionQuery.parse(path("exec"), Map.of("command", List.of("ls"))).protect())
         .isFalse();
     assertThat(SessionQuery.parse(path("attach"), Map.of("protect", List.of("false"))).protect())
         .isFalse();
     assertThat(
             SessionQuery.parse(
-                    path("execute"), Map.of("command", List.of("ls"), "protect", List.of("true")))
+                    path("exec"), Map.of("command", List.of("ls"), "protect", List.of("true")))
                 .protect())
         .isTrue();
     assertThatThrownBy(() -> SessionQuery.parse(path("attach"), Map.of("protect", List.of("yes"))))
