@@ -25,6 +25,17 @@
  * 127 not found. The program's own exit status is passed through; a signal N gives 128+N.
  *
  * The environment of this program is the session's environment, passed on unchanged.
+ *
+ * Inside a session the same program has a second, unprivileged use (lambda-cntr cp runs it as the
+ * session's command, with the target's credentials):
+ *
+ *   lambda-cntr-exec --in-target DIR -- PROGRAM [ARGS...]
+ *
+ * resolves DIR inside the target's root (/var/lib/cntr of the session's view) as the kernel would
+ * if that root were "/": ".." stops at the root and absolute symbolic links start from it
+ * (openat2 RESOLVE_IN_ROOT, no magic links), makes it the working directory and executes PROGRAM
+ * (a path in the tools' root). A DIR that cannot be entered ends it with status 83 and
+ * "lambda-cntr: cannot enter DIR in the target: ERRNO".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -78,6 +89,7 @@ enum status {
   ST_INTERNAL = 125,
   ST_NOT_EXECUTABLE = 126,
   ST_NOT_FOUND = 127,
+  ST_TARGET_PATH = 83,
 };
 
 #define MAX_CGROUPS 32
@@ -928,9 +940,30 @@ static int wait_keeper(pid_t keeper, int timeout_ms) {
   return 128 + SIGHUP;
 }
 
+/* ---------------------------------------------------------------- --in-target */
+
+static int run_in_target(int argc, char **argv) {
+  if (argc < 5 || strcmp(argv[3], "--")) die(ST_INTERNAL, 0, "usage: lambda-cntr-exec --in-target DIR -- PROGRAM [ARGS...]");
+  const char *dir = argv[2];
+  int root = open("/var/lib/cntr", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) die(ST_INTERNAL, errno, "open the target's root /var/lib/cntr");
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  int fd = (int)syscall(SYS_openat2, root, dir, &how, sizeof how);
+  if (fd < 0 || fchdir(fd)) die(ST_TARGET_PATH, errno, "enter %s in the target", dir);
+  close(fd);
+  close(root);
+  execv(argv[4], argv + 4);
+  int err = errno;
+  die(err == ENOENT ? ST_NOT_FOUND : ST_NOT_EXECUTABLE, err, "execute %s", argv[4]);
+}
+
 /* ---------------------------------------------------------------- main */
 
 int main(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "--in-target")) return run_in_target(argc, argv);
   /* Nothing the agent had open goes further than this process: every descriptor we were given is
      used here, in the keeper or in the guard, none by the session's program. */
   syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);

@@ -2,10 +2,10 @@ package dev.lambdacntr.protocol;
 
 /**
  * Every exit status lambda-cntr itself produces. A remote command's own status is passed through
- * unchanged, so these codes sit in ranges a well-behaved program rarely uses: 64-82 for the CLI
+ * unchanged, so these codes sit in ranges a well-behaved program rarely uses: 64-84 for the CLI
  * (before a session exists, a debugger's refusal to touch the target, server mode not installed, a
- * session without the reason an administrator requires), 120-127 for the agent on the node (the
- * 126/127 pair follows the shell convention for "cannot execute" and "not found").
+ * session without the reason an administrator requires, cp's paths), 120-127 for the agent on the
+ * node (the 126/127 pair follows the shell convention for "cannot execute" and "not found").
  */
 public enum ExitCode {
   OK(0, "success"),
@@ -28,6 +28,8 @@ public enum ExitCode {
   DEBUGGER_REFUSED(80, "debugger refused to touch the target (not Python, or gdb cannot call)"),
   NOT_INSTALLED(81, "server mode not installed (lambda-cntr status)"),
   REASON_REQUIRED(82, "a reason is required for the session (--reason)"),
+  TARGET_PATH(83, "cp: a path of the target is missing or cannot be entered"),
+  LOCAL_PATH(84, "cp: a local path cannot be read or written"),
 
   AGENT_USAGE(120, "invalid agent command line"),
   AGENT_TARGET_NOT_FOUND(121, "target process not found"),

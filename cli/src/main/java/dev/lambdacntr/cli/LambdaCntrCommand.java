@@ -29,6 +29,7 @@ public final class LambdaCntrCommand implements Runnable {
           ExecuteCommand.class,
           DebugCommand.class,
           PortForwardCommand.class,
+          CopyCommand.class,
           ReplayCommand.class,
           CleanupCommand.class,
           InstallCommand.class,
@@ -50,6 +51,9 @@ public final class LambdaCntrCommand implements Runnable {
     }
     if (args.length > 0 && args[0].equals("execute")) {
       return List.of(ExecuteCommand.class);
+    }
+    if (args.length > 0 && args[0].equals("cp")) {
+      return List.of(CopyCommand.class);
     }
     if (args.length > 0 && args[0].equals(ReleaseProtectionCommand.NAME)) {
       return List.of(ReleaseProtectionCommand.class);
