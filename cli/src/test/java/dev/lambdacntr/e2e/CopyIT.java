@@ -111,15 +111,21 @@ class CopyIT {
   }
 
   private LambdaCntr.Result cp(String source, String destination) {
+    return cp(new byte[0], source, destination);
+  }
+
+  private LambdaCntr.Result cp(byte[] stdin, String source, String destination) {
     return lambdaCntr.run(
-        "cp",
-        "-q",
-        "-n",
-        namespace.name(),
-        "--agent-namespace",
-        agentNamespace,
-        source,
-        destination);
+        stdin,
+        List.of(
+            "cp",
+            "-q",
+            "-n",
+            namespace.name(),
+            "--agent-namespace",
+            agentNamespace,
+            source,
+            destination));
   }
 
   private String inTarget(String pod, String script) {
@@ -240,18 +246,7 @@ class CopyIT {
 
   @Test
   void aTarStreamOnStdoutAndStdin() throws IOException {
-    LambdaCntr.Result out =
-        lambdaCntr.run(
-            new byte[0],
-            List.of(
-                "cp",
-                "-q",
-                "-n",
-                namespace.name(),
-                "--agent-namespace",
-                agentNamespace,
-                DISTROLESS + ":/etc",
-                "-"));
+    LambdaCntr.Result out = cp(DISTROLESS + ":/etc", "-");
     assertThat(out.exit()).as(out.toString()).isZero();
     List<String> names = new ArrayList<>();
     try (TarArchiveInputStream tar =
@@ -262,18 +257,7 @@ class CopyIT {
     }
     assertThat(names).contains("etc/lambda-cntr-target");
 
-    LambdaCntr.Result in =
-        lambdaCntr.run(
-            out.stdoutBytes(),
-            List.of(
-                "cp",
-                "-q",
-                "-n",
-                namespace.name(),
-                "--agent-namespace",
-                agentNamespace,
-                "-",
-                WRITABLE + ":/data"));
+    LambdaCntr.Result in = cp(out.stdoutBytes(), "-", WRITABLE + ":/data");
     assertThat(in.exit()).as(in.toString()).isZero();
     assertThat(inTarget(WRITABLE, "cat /data/etc/lambda-cntr-target")).isEqualTo("target-static\n");
   }
