@@ -97,8 +97,10 @@ class ServerManifestsTest {
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(c.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    // idle ~100 MiB, 141-152 MiB while relaying a bulk copy: the limit leaves room for that, and
+    // no more (a 128Mi limit OOM-killed the replica mid-copy)
     assertThat(Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")))
-        .isLessThanOrEqualTo(Quantity.getAmountInBytes(new Quantity("128Mi")));
+        .isEqualTo(Quantity.getAmountInBytes(new Quantity("192Mi")));
   }
 
   @Test
@@ -214,8 +216,13 @@ class ServerManifestsTest {
               assertThat(rule.getVerbs()).doesNotContainAnyElementsOf(writes);
               assertThat(rule.getVerbs())
                   .doesNotContain("*", "update", "escalate", "bind", "impersonate");
-              assertThat(rule.getResources())
-                  .doesNotContain("*", "secrets", "pods/exec", "nodes/proxy");
+              assertThat(rule.getResources()).doesNotContain("*", "secrets", "nodes/proxy");
+              // the core pods/exec is root on every node; the gateway's own (its group only) is
+              // the command session, which the gateway opens only for a user who may create the
+              // core pods/exec on that pod already
+              if (rule.getResources().contains("pods/exec")) {
+                assertThat(rule.getApiGroups()).containsExactly(ApiGroup.GROUP);
+              }
               assertThat(rule.getApiGroups()).doesNotContain("*");
             });
   }
