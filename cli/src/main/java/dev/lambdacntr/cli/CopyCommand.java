@@ -1,6 +1,8 @@
 package dev.lambdacntr.cli;
 
 import dev.lambdacntr.cli.copy.CopyTransfer;
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -44,6 +46,22 @@ final class CopyCommand extends SessionCommand {
     super(context);
   }
 
+  /**
+   * Refuses the session options that make no sense for a copy: another image may lack the tar and
+   * the helper cp runs, and a copy has no terminal or forwarded ports.
+   */
+  private void refuseSessionOnlyOptions() {
+    for (String option : List.of("--image", "--tty", "--port-forward", "--address")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new CntrException(
+            ExitCode.USAGE,
+            "cp takes no "
+                + option
+                + ": it runs the debug image's tar, without a terminal or forwarded ports");
+      }
+    }
+  }
+
   @Override
   String pod() {
     return transfer.pod();
@@ -78,6 +96,7 @@ final class CopyCommand extends SessionCommand {
   public Integer call() {
     cluster.validate();
     session.validate();
+    refuseSessionOnlyOptions();
     transfer = CopyTransfer.start(source, destination, context, cluster.quiet);
     try (CopyTransfer running = transfer) {
       return running.finish(super.call());
