@@ -14,8 +14,9 @@ if not defined LCNTR_JAVA (
   echo %LCNTR_NAME%: needs a Java 25 runtime: set JAVA_HOME to a JDK 25 ^(looked at %%LAMBDA_CNTR_JAVA_HOME%%, %%JAVA_HOME%% and java on PATH^) 1>&2
   exit /b 79
 )
-rem cp moves bulk data through TLS: C2 has the AES-GCM intrinsics (see bin/lambda-cntr)
+rem cp and port-forward move bulk data through TLS: C2 has the AES-GCM intrinsics (bin/lambda-cntr)
 set "LCNTR_TIERS=1"
 if "%~1"=="cp" set "LCNTR_TIERS=4"
+if "%~1"=="port-forward" set "LCNTR_TIERS=4"
 "%LCNTR_JAVA%" -XX:TieredStopAtLevel=%LCNTR_TIERS% -XX:+UseSerialGC -XX:-UsePerfData -Xss1m --enable-native-access=ALL-UNNAMED "-Dlambda-cntr.name=%LCNTR_NAME%" %LAMBDA_CNTR_JAVA_OPTS% -jar "%LCNTR_HOME%\lib\lambda-cntr-cli.jar" %*
 exit /b %ERRORLEVEL%
