@@ -142,16 +142,12 @@ final class ArchiveExtractor {
       parts = parts.subList(1, parts.size());
     }
     Path path = destination;
-    for (int i = 0; i < parts.size(); i++) {
-      if (i > 0 && Files.isSymbolicLink(path)) {
+    for (String part : parts) {
+      if (Files.isSymbolicLink(path)) {
         throw new IOException(
             "refused entry " + name + ": it leads through the symbolic link " + path);
       }
-      path = path.resolve(parts.get(i));
-    }
-    if (!parts.isEmpty() && Files.isSymbolicLink(destination)) {
-      throw new IOException(
-          "refused entry " + name + ": it leads through the symbolic link " + destination);
+      path = path.resolve(part);
     }
     return path;
   }

@@ -1,7 +1,6 @@
 package dev.lambdacntr.cli.copy;
 
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -20,8 +19,6 @@ final class IoMessages {
             case AccessDeniedException ignored -> "permission denied (EACCES)";
             case FileAlreadyExistsException ignored -> "it exists (EEXIST)";
             case NotDirectoryException ignored -> "not a directory (ENOTDIR)";
-            case DirectoryNotEmptyException ignored ->
-                f.getReason() != null ? f.getReason() : "a directory (EISDIR)";
             default -> f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
           };
       return f.getFile() + ": " + reason;
