@@ -57,7 +57,10 @@ public final class CopyTransfer implements AutoCloseable {
       String sourceArgument, String destinationArgument, CliContext context, boolean quiet) {
     CopyOperand source = CopyOperand.parse(sourceArgument);
     CopyOperand destination = CopyOperand.parse(destinationArgument);
-    TransferMeter meter = TransferMeter.start(context.stderr(), quiet);
+    // a tar stream passes through uncounted: no progress to show
+    boolean stream =
+        source instanceof CopyOperand.Stream || destination instanceof CopyOperand.Stream;
+    TransferMeter meter = TransferMeter.start(context.stderr(), quiet || stream);
     java.util.function.Consumer<String> warn = m -> context.stderr().println("cp: warning: " + m);
     try {
       return switch (source) {
