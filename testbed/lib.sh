@@ -229,6 +229,12 @@ testbed_leftovers() {
     echo "$cmd chain: $chain (table $table)"
     found=1
   done < <(iptables_kube_chains)
+  # post-mortem sessions hold an exited container's files here (attach-agent's SnapshotHold)
+  for hold in /var/lib/lambda-cntr/post-mortem/*; do
+    [ -e "$hold" ] || continue
+    echo "post-mortem hold: $hold"
+    found=1
+  done
   for hierarchy in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts); do
     if [ -d "$hierarchy/$CGROUP_PARENT" ]; then
       echo "cgroup: $hierarchy/$CGROUP_PARENT"

@@ -11,7 +11,7 @@ import java.util.Optional;
  * <pre>
  * lambda-cntr-agent attach (--pid PID | CONTAINER_ID) [--runtime NAME] [--socket-path PATH]
  *                          [--pod-uid UID] [--fs auto|mount|fuse] [--tools-root DIR] [--tty] [--keep-env]
- *                          [--tmp-size SIZE] [--no-seccomp] [--framed-stdin]
+ *                          [--tmp-size SIZE] [--no-seccomp] [--framed-stdin] [--post-mortem]
  *                          [-- CMD [ARGS...]]
  * </pre>
  *
@@ -34,6 +34,9 @@ import java.util.Optional;
  * @param tmpSize the size of the session's private {@code /tmp} and {@code /run} (tmpfs {@code
  *     size=}: bytes with an optional k, m or g, or a percentage of memory)
  * @param framedStdin whether stdin comes in {@link StdinFrames} (the CLI always sends it so)
+ * @param postMortem whether {@code containerId} names a container of the pod that has exited: the
+ *     session then lives in the pod's sandbox with what the container's run left at {@code
+ *     /var/lib/cntr}; needs {@code podUid}
  * @param noSeccomp whether a session may run without the target's seccomp filter when the agent
  *     cannot give it that filter
  * @param command the program and its arguments, or empty for a login shell
@@ -51,6 +54,7 @@ public record AgentInvocation(
     String tmpSize,
     boolean noSeccomp,
     boolean framedStdin,
+    boolean postMortem,
     List<String> command) {
 
   /** The size of the session's {@code /tmp} and {@code /run} unless the user says otherwise. */
@@ -76,6 +80,10 @@ public record AgentInvocation(
     containerId.ifPresent(AgentInvocation::requireContainerId);
     podUid.ifPresent(AgentInvocation::requirePodUid);
     requireTmpSize(tmpSize);
+    if (postMortem && (containerId.isEmpty() || podUid.isEmpty())) {
+      throw new CntrException(
+          ExitCode.AGENT_USAGE, "--post-mortem needs a CONTAINER_ID and --pod-uid, not --pid");
+    }
     command = List.copyOf(command);
   }
 
@@ -90,6 +98,7 @@ public record AgentInvocation(
       boolean keepEnv,
       String tmpSize,
       boolean noSeccomp,
+      boolean postMortem,
       List<String> command) {
     return new AgentInvocation(
         Optional.empty(),
@@ -104,6 +113,7 @@ public record AgentInvocation(
         tmpSize,
         noSeccomp,
         true,
+        postMortem,
         command);
   }
 
@@ -133,6 +143,9 @@ public record AgentInvocation(
     if (framedStdin) {
       argv.add("--framed-stdin");
     }
+    if (postMortem) {
+      argv.add("--post-mortem");
+    }
     containerId.ifPresent(argv::add);
     if (!command.isEmpty()) {
       argv.add("--");
@@ -158,6 +171,7 @@ public record AgentInvocation(
     String tmpSize = DEFAULT_TMP_SIZE;
     boolean noSeccomp = false;
     boolean framedStdin = false;
+    boolean postMortem = false;
     List<String> command = List.of();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -180,6 +194,7 @@ public record AgentInvocation(
         case "--tmp-size" -> tmpSize = valueOf(args, ++i, arg);
         case "--no-seccomp" -> noSeccomp = true;
         case "--framed-stdin" -> framedStdin = true;
+        case "--post-mortem" -> postMortem = true;
         default -> {
           if (arg.startsWith("-")) {
             throw new CntrException(ExitCode.AGENT_USAGE, "unknown agent option '" + arg + "'");
@@ -206,6 +221,7 @@ public record AgentInvocation(
         tmpSize,
         noSeccomp,
         framedStdin,
+        postMortem,
         command);
   }
 

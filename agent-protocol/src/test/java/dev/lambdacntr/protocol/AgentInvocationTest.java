@@ -22,6 +22,7 @@ class AgentInvocationTest {
             true,
             "128m",
             true,
+            true,
             List.of("sh", "-c", "echo --pid"));
 
     List<String> argv = invocation.toArgv();
@@ -44,12 +45,31 @@ class AgentInvocationTest {
             "128m",
             "--no-seccomp",
             "--framed-stdin",
+            "--post-mortem",
             "4f1c2a",
             "--",
             "sh",
             "-c",
             "echo --pid");
     assertThat(AgentInvocation.parse(argv.subList(2, argv.size()))).isEqualTo(invocation);
+  }
+
+  @Test
+  void aPostMortemNamesTheContainerAndItsPod() {
+    assertThat(
+            AgentInvocation.parse(
+                    List.of(
+                        "--post-mortem",
+                        "--pod-uid",
+                        "9b3f6a2e-1c4d-4e8f-a0b2-c3d4e5f6a7b8",
+                        "4f1c2a"))
+                .postMortem())
+        .isTrue();
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("--post-mortem", "4f1c2a")))
+        .isInstanceOf(CntrException.class)
+        .hasMessageContaining("--post-mortem needs a CONTAINER_ID and --pod-uid");
+    assertThatThrownBy(() -> AgentInvocation.parse(List.of("--post-mortem", "--pid", "7")))
+        .hasMessageContaining("--post-mortem needs");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.lambdacntr.agent;
 
+import dev.lambdacntr.agent.postmortem.PostMortem;
 import dev.lambdacntr.agent.session.SessionHelper;
 import dev.lambdacntr.agent.session.SessionMarker;
 import dev.lambdacntr.agent.session.SessionPlan;
@@ -16,6 +17,7 @@ import dev.lambdacntr.agent.target.TargetLocator;
 import dev.lambdacntr.agent.target.TargetProcess;
 import dev.lambdacntr.agent.target.TargetSnapshot;
 import dev.lambdacntr.agent.view.CntrLayout;
+import dev.lambdacntr.agent.view.ExitedRoot;
 import dev.lambdacntr.agent.view.MountApi;
 import dev.lambdacntr.agent.view.ToolsRoot;
 import dev.lambdacntr.agent.view.ViewBuilder;
@@ -67,6 +69,9 @@ public final class Attach {
    *     streams the session takes over
    */
   public int run(AgentInvocation invocation, Optional<SessionStdio> stdio) {
+    if (invocation.postMortem()) {
+      return runPostMortem(invocation, stdio);
+    }
     Path toolsRoot = Path.of(invocation.toolsRoot().orElse("/"));
     ToolsRoot tools = Backends.choose(invocation.fs(), toolsRoot);
     Trace.step("backend " + tools.name());
@@ -82,8 +87,12 @@ public final class Attach {
       Trace.step("read the target's state");
       ensureTargetRootMountPoint(toolsRoot);
       marker = stdio.isEmpty() ? SessionMarker.create(Libc.getpid()) : Optional.empty();
+      Optional<String> seccomp =
+          invocation.noSeccomp()
+              ? Optional.empty()
+              : SeccompProfile.forSession(target, invocation.containerId());
       SessionPlan plan =
-          plan(target, snapshot, namespaces, invocation, forHelper, marker, tools, stdio);
+          plan(snapshot, namespaces, invocation, seccomp, forHelper, marker, tools, stdio, false);
       Fd toolsMount = tools.detachedMount();
       Trace.step("tools root ready");
       openClassPath();
@@ -99,9 +108,67 @@ public final class Attach {
               invocation.tmpSize(),
               tools,
               helper,
-              stdio));
+              stdio,
+              Optional.empty()));
     } finally {
       // with the mount backend the JVM never gets here: the helper removes the marker at the end
+      marker.ifPresent(SessionMarker::close);
+      forHelper.forEach(Fd::close);
+    }
+  }
+
+  /**
+   * A post-mortem session ({@link PostMortem}): the sandbox's namespaces, the exited container's
+   * identity and root. The JVM stays for the session, whatever the backend, and removes the hold of
+   * the container's files when it ends.
+   */
+  private int runPostMortem(AgentInvocation invocation, Optional<SessionStdio> stdio) {
+    Path toolsRoot = Path.of(invocation.toolsRoot().orElse("/"));
+    Consumer<String> warnings =
+        stdio.<Consumer<String>>map(s -> s::warn).orElse(System.err::println);
+    ToolsRoot tools = Backends.choose(invocation.fs(), toolsRoot);
+    Trace.step("backend " + tools.name());
+    List<Fd> forHelper = new ArrayList<>();
+    Optional<SessionMarker> marker = Optional.empty();
+    try (tools;
+        PostMortem postMortem =
+            PostMortem.prepare(
+                invocation.containerId().orElseThrow(),
+                invocation.podUid().orElseThrow(),
+                warnings);
+        NamespaceSet namespaces = NamespaceSet.open(postMortem.sandbox());
+        SessionHelper helper = SessionHelper.open(home)) {
+      Trace.step("post-mortem of " + postMortem.container().id());
+      ensureTargetRootMountPoint(toolsRoot);
+      marker = stdio.isEmpty() ? SessionMarker.create(Libc.getpid()) : Optional.empty();
+      // the container's seccomp filter went with its processes; the view is read-only
+      SessionPlan plan =
+          plan(
+              postMortem.snapshot(),
+              namespaces,
+              invocation,
+              Optional.empty(),
+              forHelper,
+              marker,
+              tools,
+              stdio,
+              true);
+      Fd toolsMount = tools.detachedMount();
+      warnings.accept(postMortem.summary());
+      openClassPath();
+      return onEnteringThread(
+          new Entry(
+              postMortem.sandbox(),
+              namespaces,
+              toolsMount,
+              plan,
+              invocation.command(),
+              invocation.tmpSize(),
+              tools,
+              helper,
+              stdio,
+              Optional.of(postMortem.root())));
+    } finally {
       marker.ifPresent(SessionMarker::close);
       forHelper.forEach(Fd::close);
     }
@@ -135,13 +202,15 @@ public final class Attach {
       String tmpSize,
       ToolsRoot tools,
       SessionHelper helper,
-      Optional<SessionStdio> stdio) {
+      Optional<SessionStdio> stdio,
+      Optional<ExitedRoot> exited) {
     ViewBuilder.enter(
         namespaces.get(Namespace.MOUNT).orElseThrow(),
         toolsMount,
         target.description(),
         tmpSize,
-        stdio.<Consumer<String>>map(s -> s::warn).orElse(System.err::println));
+        stdio.<Consumer<String>>map(s -> s::warn).orElse(System.err::println),
+        exited);
     Trace.step("view built");
     for (Namespace kind : List.of(Namespace.UTS, Namespace.IPC, Namespace.NET, Namespace.CGROUP)) {
       Optional<Fd> ns = namespaces.get(kind);
@@ -156,7 +225,7 @@ public final class Attach {
     SessionSpec session = plan.complete(command, Attach::executable);
     Trace.step("namespaces entered; starting " + session.program());
     Trace.flush();
-    if (tools.servedByAgent() || stdio.isPresent()) {
+    if (tools.servedByAgent() || stdio.isPresent() || exited.isPresent()) {
       return helper.spawnAndWait(session, stdio);
     }
     throw helper.replaceJvm(session);
@@ -177,14 +246,15 @@ public final class Attach {
       List<Fd> forHelper = new ArrayList<>();
       SessionPlan plan =
           plan(
-              target,
               snapshot,
               namespaces,
               invocation,
+              Optional.empty(),
               forHelper,
               Optional.empty(),
               tools,
-              Optional.empty());
+              Optional.empty(),
+              false);
       plan.complete(List.of(), Attach::executable).helperArguments();
       forHelper.forEach(Fd::close);
       try {
@@ -238,19 +308,16 @@ public final class Attach {
   }
 
   private static SessionPlan plan(
-      TargetProcess target,
       TargetSnapshot snapshot,
       NamespaceSet namespaces,
       AgentInvocation invocation,
+      Optional<String> seccomp,
       List<Fd> forHelper,
       Optional<SessionMarker> marker,
       ToolsRoot tools,
-      Optional<SessionStdio> stdio) {
+      Optional<SessionStdio> stdio,
+      boolean jvmStays) {
     boolean resident = stdio.isPresent();
-    Optional<String> seccomp =
-        invocation.noSeccomp()
-            ? Optional.empty()
-            : SeccompProfile.forSession(target, invocation.containerId());
     List<SessionSpec.CgroupFd> cgroups = new ArrayList<>();
     for (CgroupPlacement.Join join : snapshot.cgroups()) {
       Fd procs =
@@ -275,7 +342,7 @@ public final class Attach {
         seccomp,
         Capabilities.kernelLastCap(),
         marker.map(SessionMarker::forHelper),
-        tools.servedByAgent() || resident,
+        tools.servedByAgent() || resident || jvmStays,
         Optional.ofNullable(System.getenv("SHELL")),
         // a resident agent's own TERM is not the client's: the session's default (xterm) holds
         resident ? Optional.empty() : Optional.ofNullable(System.getenv("TERM")));
@@ -310,12 +377,13 @@ public final class Attach {
       String tmpSize,
       ToolsRoot tools,
       SessionHelper helper,
-      Optional<SessionStdio> stdio)
+      Optional<SessionStdio> stdio,
+      Optional<ExitedRoot> exited)
       implements EnteringStep {
     @Override
     public int run() {
       return enterAndStart(
-          target, namespaces, toolsMount, plan, command, tmpSize, tools, helper, stdio);
+          target, namespaces, toolsMount, plan, command, tmpSize, tools, helper, stdio, exited);
     }
   }
 

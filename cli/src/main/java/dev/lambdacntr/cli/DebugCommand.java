@@ -85,6 +85,11 @@ final class DebugCommand extends SessionCommand {
   }
 
   @Override
+  boolean postMortemServed() {
+    return false;
+  }
+
+  @Override
   String pod() {
     return pod;
   }

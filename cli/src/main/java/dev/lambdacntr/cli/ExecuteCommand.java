@@ -187,6 +187,10 @@ final class ExecuteCommand extends SessionCommand {
       throw new CntrException(
           ExitCode.USAGE, "-l runs without a terminal, port forwards, --record or --protect");
     }
+    if (session.postMortem) {
+      throw new CntrException(
+          ExitCode.USAGE, "--post-mortem looks at one container's last run: name its POD, not -l");
+    }
     if (maxParallel < 1) {
       throw new CntrException(
           ExitCode.USAGE, "--max-parallel must be at least 1, not " + maxParallel);
@@ -216,7 +220,8 @@ final class ExecuteCommand extends SessionCommand {
               session.noSeccomp,
               command,
               cluster.agentNamespace,
-              session.reason());
+              session.reason(),
+              false);
       boolean server =
           SessionClusters.serverMode(
               session.mode, new LibraryCluster(connection, progress), progress);

@@ -258,7 +258,8 @@ final class FanoutExecution {
             template.noSeccomp(),
             bounded(template.command(), plan.podTimeout()),
             template.agentNamespace(),
-            template.reason());
+            template.reason(),
+            false);
     Deadline deadline = new Deadline();
     // the remote timeout ends the command; the local one is the backstop for a session that hangs
     var timeout =

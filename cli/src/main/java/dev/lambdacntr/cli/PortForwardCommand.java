@@ -133,6 +133,7 @@ final class PortForwardCommand implements Callable<Integer> {
                       addresses.isEmpty() ? List.of("localhost") : addresses,
                       protect && !byGateway,
                       Optional.of(cluster.guardian()),
+                      false,
                       false),
                   t -> {},
                   ports -> {})) {

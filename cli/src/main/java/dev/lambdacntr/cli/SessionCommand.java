@@ -3,6 +3,8 @@ package dev.lambdacntr.cli;
 import dev.lambdacntr.cli.forward.PortForwarder;
 import dev.lambdacntr.cli.forward.PortMapping;
 import dev.lambdacntr.cli.kube.SessionCluster;
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.target.Target;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,6 +59,23 @@ abstract class SessionCommand implements Callable<Integer> {
     return Optional.empty();
   }
 
+  /** How the session reaches its agent: {@code --mode}, once a post-mortem is known to fit. */
+  private String mode() {
+    if (session.postMortem && !postMortemServed()) {
+      throw new CntrException(
+          ExitCode.USAGE,
+          "--post-mortem is for attach, execute and cp: "
+              + spec.name()
+              + " needs a running process");
+    }
+    return session.mode;
+  }
+
+  /** Whether the command can run in what a container's ended run left (debug cannot). */
+  boolean postMortemServed() {
+    return true;
+  }
+
   /** Refuses a target the command must not run against (throws); called before the exec. */
   void admit(Target target) {}
 
@@ -91,7 +110,7 @@ abstract class SessionCommand implements Callable<Integer> {
     boolean rawTerminal = tty && context.stdinIsTerminal().getAsBoolean();
     Optional<Path> recordTo = recordOptions().flatMap(r -> r.file(tty));
     try (SessionCluster sessionCluster =
-            SessionClusters.open(cluster, context.env(), progress, session.mode);
+            SessionClusters.open(cluster, context.env(), progress, mode());
         TargetCompanion companion =
             new TargetCompanion(
                 sessionCluster,
@@ -102,7 +121,8 @@ abstract class SessionCommand implements Callable<Integer> {
                     companions.forwards.addresses(),
                     protect(sessionCluster, progress),
                     Optional.of(cluster.guardian()),
-                    rawTerminal),
+                    rawTerminal,
+                    session.postMortem),
                 this::admit,
                 ports -> listening(ports, progress));
         SessionRecording recording =
@@ -147,6 +167,7 @@ abstract class SessionCommand implements Callable<Integer> {
         session.noSeccomp,
         command,
         cluster.agentNamespace,
-        session.reason());
+        session.reason(),
+        session.postMortem);
   }
 }

@@ -119,6 +119,15 @@ public final class SessionOptions {
   }
 
   @Option(
+      names = "--post-mortem",
+      description =
+          "a session in what the container's last ended run left (it crashed, or it is in"
+              + " CrashLoopBackOff): its files read-only at /var/lib/cntr, its log and exit code in"
+              + " /var/lib/cntr/.lambda-cntr/, in its pod's network with its environment and user"
+              + " (offered at a terminal when the container is not running)")
+  boolean postMortem;
+
+  @Option(
       names = {"-t", "--tty"},
       description = "allocate a terminal even when stdin is not one")
   boolean tty;

@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param command the command for execute, empty for attach's shell
  * @param agentNamespace the agent namespace
  * @param reason why the user opens the session, if they said: recorded in its Event
+ * @param postMortem whether the session is in what the container's last, ended run left
  */
 public record SessionRequest(
     String namespace,
@@ -46,7 +47,8 @@ public record SessionRequest(
     boolean noSeccomp,
     List<String> command,
     String agentNamespace,
-    Optional<String> reason) {
+    Optional<String> reason,
+    boolean postMortem) {
 
   public SessionRequest {
     command = List.copyOf(command);
@@ -71,7 +73,8 @@ public record SessionRequest(
         fs.flagValue(),
         image.equals(Version.defaultImage()) ? Optional.empty() : Optional.of(image),
         Optional.empty(),
-        reason);
+        reason,
+        postMortem);
   }
 
   public ExecRequest agentExec(Target target, AgentPod agent, Progress progress) {
@@ -86,6 +89,7 @@ public record SessionRequest(
                 keepEnv,
                 tmpSize,
                 noSeccomp,
+                postMortem,
                 command)
             .toArgv();
     progress.detail("agent command: " + String.join(" ", argv));

@@ -12,6 +12,7 @@ import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import dev.lambdacntr.target.AuditEvents;
 import dev.lambdacntr.target.Target;
+import dev.lambdacntr.target.TargetResolver;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -82,7 +83,7 @@ public final class SessionRunner {
                   background);
       progress.phase("resolving pod " + request.namespace() + "/" + request.pod());
       progress.detail("the cluster through " + cluster.describe());
-      Target target = cluster.target(request.namespace(), request.pod(), request.container());
+      Target target = target(request);
       progress.detail(
           "target: container "
               + target.container()
@@ -122,6 +123,54 @@ public final class SessionRunner {
     } finally {
       background.shutdownNow();
     }
+  }
+
+  /**
+   * The session's target: the container's current run, or with {@code --post-mortem} its last ended
+   * one. A container that is not running but has an ended run is offered a post-mortem session when
+   * the user sits at a terminal; otherwise its refusal says how to ask for one.
+   */
+  private Target target(SessionRequest request) {
+    if (request.postMortem()) {
+      return cluster.target(
+          request.namespace(), request.pod(), request.container(), TargetResolver.Run.LAST_ENDED);
+    }
+    try {
+      return cluster.target(
+          request.namespace(), request.pod(), request.container(), TargetResolver.Run.CURRENT);
+    } catch (CntrException e) {
+      if (e.exitCode() != ExitCode.CONTAINER_NOT_RUNNING
+          || !e.getMessage().endsWith(TargetResolver.POST_MORTEM_HINT)
+          || !request.rawTerminal()
+          || cluster.gateway()
+          || !acceptsPostMortem(e.getMessage())) {
+        throw e;
+      }
+      return cluster.target(
+          request.namespace(), request.pod(), request.container(), TargetResolver.Run.LAST_ENDED);
+    }
+  }
+
+  /** Asks on the terminal (not yet raw) whether to look at the last run instead; y or yes. */
+  private boolean acceptsPostMortem(String refusal) {
+    String why = refusal.substring(0, refusal.length() - TargetResolver.POST_MORTEM_HINT.length());
+    context
+        .stderr()
+        .print(
+            "lambda-cntr: "
+                + why
+                + ".\nOpen a post-mortem session in what its last run left? [y/N] ");
+    context.stderr().flush();
+    StringBuilder answer = new StringBuilder();
+    try {
+      for (int c = context.stdin().read(); c >= 0 && c != '\n'; c = context.stdin().read()) {
+        answer.append((char) c);
+      }
+    } catch (java.io.IOException e) {
+      return false;
+    }
+    String word = answer.toString().strip().toLowerCase(java.util.Locale.ROOT);
+    return word.equals("y") || word.equals("yes");
   }
 
   /** Records the session as an event on the target pod; forbidden means no session. */

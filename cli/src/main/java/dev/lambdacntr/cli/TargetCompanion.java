@@ -35,13 +35,16 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
    * @param protect whether to protect the pod
    * @param guardian how a guardian process would release the protection, if needed
    * @param rawTerminal whether the local terminal is in raw mode (notices need CR LF)
+   * @param postMortem whether the session looks at the container's ended run: only the pod's end
+   *     ends it, not the container's state
    */
   record Plan(
       List<PortMapping> forwards,
       List<String> addresses,
       boolean protect,
       Optional<ProtectionGuardian.Spec> guardian,
-      boolean rawTerminal) {}
+      boolean rawTerminal,
+      boolean postMortem) {}
 
   private final SessionCluster cluster;
   private final PrintStream stderr;
@@ -81,17 +84,15 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     hooked = true;
     String ref = target.namespace() + "/" + target.pod();
+    // a post-mortem session watches the pod only: its container has ended, and may restart
+    String watched = plan.postMortem() ? "" : target.container();
     if (target.containerId().isEmpty()) {
       // server mode without forwards: the gateway resolves the container; a session that ends
       // killed or failed asks the pod then, with the user's credentials, whether it went away
       watch =
           Optional.of(
               TargetWatch.onDemand(
-                  () -> cluster.library().client(),
-                  target.namespace(),
-                  target.pod(),
-                  target.container(),
-                  ""));
+                  () -> cluster.library().client(), target.namespace(), target.pod(), watched, ""));
       return;
     }
     // the client library is opened off the session's path: by the watch and the protection in
@@ -103,14 +104,14 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
                     () -> cluster.library().client(),
                     target.namespace(),
                     target.pod(),
-                    target.container(),
+                    watched,
                     target.containerId(),
                     reason -> notice(reason + ": the session ends when the container stops"))
                 : TargetWatch.onDemand(
                     () -> cluster.library().client(),
                     target.namespace(),
                     target.pod(),
-                    target.container(),
+                    watched,
                     target.containerId()));
     if (plan.protect()) {
       protection =

@@ -129,6 +129,7 @@ class SessionFlowTest {
                     false,
                     AgentInvocation.DEFAULT_TMP_SIZE,
                     false,
+                    false,
                     List.of("exit", "3"))
                 .toArgv());
     List<Event> events = auditEvents();

@@ -37,8 +37,24 @@ public final class TargetResolver {
     this.errors = errors;
   }
 
-  /** Reads the pod and selects the container. */
+  /** Which run of the container a session is for. */
+  public enum Run {
+    /** The one running now: a session enters its processes. */
+    CURRENT,
+    /**
+     * The last one that ended (the current state if it has ended, else the last state): a
+     * post-mortem session looks at what it left.
+     */
+    LAST_ENDED
+  }
+
+  /** Reads the pod and selects the container's current run. */
   public Target resolve(String namespace, String podName, Optional<String> container) {
+    return resolve(namespace, podName, container, Run.CURRENT);
+  }
+
+  /** Reads the pod and selects the container's {@code run}. */
+  public Target resolve(String namespace, String podName, Optional<String> container, Run run) {
     Pod pod =
         errors.call(
             new ApiCall("get", "pods", namespace),
@@ -48,7 +64,7 @@ public final class TargetResolver {
           ExitCode.POD_NOT_FOUND,
           "pod " + namespace + "/" + podName + " not found" + suggestions(namespace, podName));
     }
-    return select(pod, container);
+    return select(pod, container, run);
   }
 
   /**
@@ -70,8 +86,16 @@ public final class TargetResolver {
     return close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?";
   }
 
-  /** Checks the pod and picks the container; every refusal names pod, container and reason. */
+  /** Checks the pod and picks the container's current run. */
   public static Target select(Pod pod, Optional<String> requested) {
+    return select(pod, requested, Run.CURRENT);
+  }
+
+  /**
+   * Checks the pod and picks the container's {@code run}; every refusal names pod, container and
+   * reason.
+   */
+  public static Target select(Pod pod, Optional<String> requested, Run run) {
     String ref = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
     PodSpec spec = pod.getSpec();
     PodStatus status = Optional.ofNullable(pod.getStatus()).orElseGet(PodStatus::new);
@@ -94,8 +118,23 @@ public final class TargetResolver {
                     new CntrException(
                         ExitCode.CONTAINER_NOT_RUNNING,
                         "container " + container + " of pod " + ref + " has no status yet"));
-    requireRunning(cs, ref);
-    String id = Objects.requireNonNullElse(cs.getContainerID(), "");
+    String id;
+    if (run == Run.CURRENT) {
+      requireRunning(cs, ref);
+      id = Objects.requireNonNullElse(cs.getContainerID(), "");
+    } else {
+      id = lastEnded(cs).map(ContainerStateTerminated::getContainerID).orElse("");
+      if (id.isEmpty()) {
+        throw new CntrException(
+            ExitCode.CONTAINER_NOT_RUNNING,
+            "container "
+                + container
+                + " of pod "
+                + ref
+                + " has no ended run to look at: it has not exited since it started, or the"
+                + " kubelet has removed what its last run left");
+      }
+    }
     int scheme = id.indexOf("://");
     if (scheme < 0 || spec.getNodeName() == null) {
       throw new CntrException(
@@ -163,6 +202,17 @@ public final class TargetResolver {
         "pod " + ref + " has no container " + container + "; its containers: " + apps);
   }
 
+  /** The run that ended last: the current state when it has ended, else the last state. */
+  private static Optional<ContainerStateTerminated> lastEnded(ContainerStatus cs) {
+    return Optional.ofNullable(cs.getState())
+        .map(ContainerState::getTerminated)
+        .or(() -> Optional.ofNullable(cs.getLastState()).map(ContainerState::getTerminated));
+  }
+
+  /** What a refusal of a container that has ended says it can do instead: its last words. */
+  public static final String POST_MORTEM_HINT =
+      "; --post-mortem opens a session in what its last run left";
+
   private static void requireRunning(ContainerStatus cs, String ref) {
     ContainerState state = Optional.ofNullable(cs.getState()).orElseGet(ContainerState::new);
     String what = "container " + cs.getName() + " of pod " + ref;
@@ -182,7 +232,8 @@ public final class TargetResolver {
               + messageOf(waiting.getMessage())
               + last
               + "; restarts: "
-              + Objects.requireNonNullElse(cs.getRestartCount(), 0));
+              + Objects.requireNonNullElse(cs.getRestartCount(), 0)
+              + (last.isEmpty() ? "" : POST_MORTEM_HINT));
     }
     ContainerStateTerminated terminated = state.getTerminated();
     if (terminated != null) {
@@ -192,7 +243,8 @@ public final class TargetResolver {
               + " has terminated: exit code "
               + terminated.getExitCode()
               + reasonOf(terminated.getReason())
-              + messageOf(terminated.getMessage()));
+              + messageOf(terminated.getMessage())
+              + POST_MORTEM_HINT);
     }
     if (state.getRunning() == null) {
       throw new CntrException(ExitCode.CONTAINER_NOT_RUNNING, what + " is not running yet");

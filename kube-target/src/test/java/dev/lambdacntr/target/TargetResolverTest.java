@@ -201,7 +201,61 @@ class TargetResolverTest {
     fails(
         () -> TargetResolver.select(p, Optional.empty()),
         ExitCode.CONTAINER_NOT_RUNNING,
-        "container app of pod shop/cart-7d9f is not running: CrashLoopBackOff (back-off 5m0s restarting failed container); last exit code 2 (Error); restarts: 7");
+        "container app of pod shop/cart-7d9f is not running: CrashLoopBackOff (back-off 5m0s restarting failed container); last exit code 2 (Error); restarts: 7; --post-mortem opens a session in what its last run left");
+  }
+
+  @Test
+  void aPostMortemTakesTheLastEndedRun() {
+    String dead = "9c1e".repeat(16);
+    Pod crashLooping =
+        pod("app")
+            .editStatus()
+            .editFirstContainerStatus()
+            .withNewState()
+            .withNewWaiting()
+            .withReason("CrashLoopBackOff")
+            .endWaiting()
+            .endState()
+            .withNewLastState()
+            .withNewTerminated()
+            .withExitCode(3)
+            .withContainerID("containerd://" + dead)
+            .endTerminated()
+            .endLastState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    Target target =
+        TargetResolver.select(crashLooping, Optional.empty(), TargetResolver.Run.LAST_ENDED);
+    assertThat(target.containerId()).isEqualTo(dead);
+    assertThat(target.runtime()).isEqualTo("containerd");
+
+    // running again: the run before the current one
+    Pod restarted =
+        pod("app")
+            .editStatus()
+            .editFirstContainerStatus()
+            .withNewLastState()
+            .withNewTerminated()
+            .withExitCode(3)
+            .withContainerID("containerd://" + dead)
+            .endTerminated()
+            .endLastState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    assertThat(
+            TargetResolver.select(restarted, Optional.empty(), TargetResolver.Run.LAST_ENDED)
+                .containerId())
+        .isEqualTo(dead);
+
+    fails(
+        () ->
+            TargetResolver.select(
+                pod("app").build(), Optional.empty(), TargetResolver.Run.LAST_ENDED),
+        ExitCode.CONTAINER_NOT_RUNNING,
+        "container app of pod shop/cart-7d9f has no ended run to look at: it has not exited since"
+            + " it started, or the kubelet has removed what its last run left");
   }
 
   @Test
@@ -222,7 +276,8 @@ class TargetResolverTest {
     fails(
         () -> TargetResolver.select(p, Optional.of("job")),
         ExitCode.CONTAINER_NOT_RUNNING,
-        "container job of pod shop/cart-7d9f has terminated: exit code 0 (Completed)");
+        "container job of pod shop/cart-7d9f has terminated: exit code 0 (Completed); --post-mortem"
+            + " opens a session in what its last run left");
   }
 
   @Test

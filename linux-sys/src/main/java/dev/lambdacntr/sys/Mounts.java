@@ -12,6 +12,7 @@ public final class Mounts {
 
   public static final int OPEN_TREE_CLONE = 1;
   public static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+  public static final int MOVE_MOUNT_T_EMPTY_PATH = 0x40;
 
   public static final int FSOPEN_CLOEXEC = 1;
   public static final int FSCONFIG_SET_FLAG = 0;

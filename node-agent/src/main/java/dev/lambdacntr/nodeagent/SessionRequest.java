@@ -11,24 +11,31 @@ import java.util.Set;
 
 /**
  * {@code GET
- * /v1/sessions?containerId=ID&podUid=UID&tty=true|false&fs=auto|mount|fuse&command=ARG...} as the
- * gateway sends it: the container, the pod it must be in, whether the session has a terminal, the
- * file system backend and the command (none: the tools' shell). Anything else, a parameter given
- * twice (but {@code command}) or a value out of its range is refused with the agent's usage status
- * (120) and a message that names the parameter.
+ * /v1/sessions?containerId=ID&podUid=UID&tty=true|false&fs=auto|mount|fuse&postMortem=true|false&command=ARG...}
+ * as the gateway sends it: the container, the pod it must be in, whether the session has a
+ * terminal, the file system backend, whether the container has exited (a post-mortem session) and
+ * the command (none: the tools' shell). Anything else, a parameter given twice (but {@code
+ * command}) or a value out of its range is refused with the agent's usage status (120) and a
+ * message that names the parameter.
  *
  * @param containerId the container's ID (the name of its cgroup, below the pod's)
  * @param podUid the pod's UID, whose cgroup the container's must be directly below
  * @param tty whether the session gets a terminal
  * @param fs the file system backend
+ * @param postMortem whether the container has exited: a session in what its run left
  * @param command the program and its arguments, or empty for the tools' shell
  */
 public record SessionRequest(
-    String containerId, String podUid, boolean tty, FsBackend fs, List<String> command) {
+    String containerId,
+    String podUid,
+    boolean tty,
+    FsBackend fs,
+    boolean postMortem,
+    List<String> command) {
 
   static final String PATH = "/v1/sessions";
   private static final Set<String> PARAMETERS =
-      Set.of("containerId", "podUid", "tty", "fs", "command");
+      Set.of("containerId", "podUid", "tty", "fs", "postMortem", "command");
 
   public SessionRequest {
     command = List.copyOf(command);
@@ -41,7 +48,7 @@ public record SessionRequest(
         throw usage(
             "unknown parameter '"
                 + parameter.getKey()
-                + "' (known: containerId, podUid, tty, fs, command)");
+                + "' (known: containerId, podUid, tty, fs, postMortem, command)");
       }
       if (!parameter.getKey().equals("command") && parameter.getValue().size() > 1) {
         throw usage("parameter '" + parameter.getKey() + "' given more than once");
@@ -56,11 +63,17 @@ public record SessionRequest(
           default -> throw usage("parameter 'tty' must be true or false");
         };
     FsBackend fs = FsBackend.parse(single(query, "fs").orElse(FsBackend.AUTO.flagValue()));
+    boolean postMortem =
+        switch (single(query, "postMortem").orElse("false")) {
+          case "true" -> true;
+          case "false" -> false;
+          default -> throw usage("parameter 'postMortem' must be true or false");
+        };
     List<String> command = query.getOrDefault("command", List.of());
     if (!command.isEmpty() && command.get(0).isEmpty()) {
       throw usage("parameter 'command': the program may not be empty");
     }
-    SessionRequest request = new SessionRequest(containerId, podUid, tty, fs, command);
+    SessionRequest request = new SessionRequest(containerId, podUid, tty, fs, postMortem, command);
     request.toInvocation(Optional.empty()); // the agent's own checks of ID, UID and the rest
     return request;
   }
@@ -80,6 +93,7 @@ public record SessionRequest(
         AgentInvocation.DEFAULT_TMP_SIZE,
         false,
         true,
+        postMortem,
         command);
   }
 

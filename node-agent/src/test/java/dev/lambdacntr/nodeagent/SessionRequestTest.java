@@ -53,7 +53,8 @@ class SessionRequestTest {
                 "echo 'a b'"));
     assertThat(request)
         .isEqualTo(
-            new SessionRequest(ID, UID, true, FsBackend.FUSE, List.of("sh", "-c", "echo 'a b'")));
+            new SessionRequest(
+                ID, UID, true, FsBackend.FUSE, false, List.of("sh", "-c", "echo 'a b'")));
     AgentInvocation invocation = request.toInvocation(Optional.of("/tools"));
     assertThat(invocation.containerId()).contains(ID);
     assertThat(invocation.podUid()).contains(UID);
@@ -66,7 +67,19 @@ class SessionRequestTest {
   @Test
   void defaultsAreNoTerminalAutoAndTheShell() {
     SessionRequest request = SessionRequest.parse(query("containerId", ID, "podUid", UID));
-    assertThat(request).isEqualTo(new SessionRequest(ID, UID, false, FsBackend.AUTO, List.of()));
+    assertThat(request)
+        .isEqualTo(new SessionRequest(ID, UID, false, FsBackend.AUTO, false, List.of()));
+  }
+
+  @Test
+  void aPostMortemReachesTheAgentsInvocation() {
+    SessionRequest request =
+        SessionRequest.parse(query("containerId", ID, "podUid", UID, "postMortem", "true"));
+    assertThat(request.postMortem()).isTrue();
+    assertThat(request.toInvocation(Optional.empty()).postMortem()).isTrue();
+    refused(
+        query("containerId", ID, "podUid", UID, "postMortem", "yes"),
+        "parameter 'postMortem' must be true or false");
   }
 
   @Test

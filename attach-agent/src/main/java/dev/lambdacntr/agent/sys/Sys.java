@@ -136,6 +136,21 @@ public final class Sys {
     }
   }
 
+  /** Attaches the detached mount {@code mount} on the file or directory {@code target} is. */
+  public static void moveMountOnto(Fd mount, Fd target, ExitCode code, String what) {
+    try (Arena arena = Arena.ofConfined()) {
+      check(
+          Mounts.moveMount(
+              mount.value(),
+              Libc.cstr(arena, ""),
+              target.value(),
+              Libc.cstr(arena, ""),
+              Mounts.MOVE_MOUNT_F_EMPTY_PATH | Mounts.MOVE_MOUNT_T_EMPTY_PATH),
+          code,
+          what);
+    }
+  }
+
   public static void pivotRoot(String newRoot, String putOld, ExitCode code, String what) {
     try (Arena arena = Arena.ofConfined()) {
       check(Mounts.pivotRoot(Libc.cstr(arena, newRoot), Libc.cstr(arena, putOld)), code, what);
@@ -177,6 +192,12 @@ public final class Sys {
 
   /** Sets and clears mount attributes ({@code MOUNT_ATTR_*}) of one mount, given by a mount fd. */
   public static void mountSetattr(Fd mount, long set, long clear, ExitCode code, String what) {
+    mountSetattr(mount, set, clear, false, code, what);
+  }
+
+  /** Like {@link #mountSetattr}, and with {@code recursive} for every mount below it as well. */
+  public static void mountSetattr(
+      Fd mount, long set, long clear, boolean recursive, ExitCode code, String what) {
     try (Arena arena = Arena.ofConfined()) {
       // struct mount_attr: attr_set, attr_clr, propagation, userns_fd
       MemorySegment attributes = arena.allocateFrom(JAVA_LONG, set, clear, 0, 0);
@@ -184,7 +205,7 @@ public final class Sys {
           Mounts.mountSetattr(
               mount.value(),
               Libc.cstr(arena, ""),
-              Fcntl.AT_EMPTY_PATH,
+              Fcntl.AT_EMPTY_PATH | (recursive ? Fcntl.AT_RECURSIVE : 0),
               attributes,
               Mounts.MOUNT_ATTR_SIZE),
           code,

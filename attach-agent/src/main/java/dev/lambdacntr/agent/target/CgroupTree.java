@@ -161,6 +161,41 @@ public final class CgroupTree {
   }
 
   /**
+   * The oldest process of the pod (a pod UID must have been given) whose parent is outside the pod:
+   * its sandbox's, else a container's first process; the runtime's shim is its parent.
+   */
+  public Lookup oldestOfPod() {
+    String uid = podUid.orElseThrow();
+    for (Path root : hierarchies.get()) {
+      Optional<Path> dir = podDirectory(root, uid);
+      if (dir.isPresent()) {
+        return initOf(members(dir.get()))
+            .map(Lookup::found)
+            .orElseGet(() -> Lookup.missed("no running process in the cgroup " + dir.get()));
+      }
+    }
+    return Lookup.missed("no cgroup of pod " + uid + " in any mounted cgroup hierarchy");
+  }
+
+  /** The pod's cgroup directory below {@code root}, breadth first; no other pod's is entered. */
+  private static Optional<Path> podDirectory(Path root, String podUid) {
+    ArrayDeque<Path> queue = new ArrayDeque<>();
+    queue.add(root);
+    while (!queue.isEmpty()) {
+      Path dir = queue.poll();
+      for (String name : subdirectoryNames(dir)) {
+        if (namesPod(name, podUid)) {
+          return Optional.of(dir.resolve(name));
+        }
+        if (!ANY_POD.matcher(name).matches()) {
+          queue.add(dir.resolve(name));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * The container's cgroup directory below {@code root}: breadth first, the shallowest; with a pod
    * UID, only directly below that pod's directory, and no other pod's directory is entered. With a
    * pod UID the kubelet's cgroups are searched first ({@code kubepods}, {@code kubepods.slice},

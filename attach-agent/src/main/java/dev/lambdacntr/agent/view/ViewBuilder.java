@@ -45,13 +45,17 @@ public final class ViewBuilder {
    * @param scratchSize the size of the private {@code /tmp} and {@code /run} (tmpfs {@code size=}),
    *     so that a runaway tool gets ENOSPC rather than filling the target's memory
    * @param warnings where a line about a piece of the target left out goes: the session's stderr
+   * @param exited for a post-mortem session, the exited container's root, which takes the place of
+   *     the root of {@code targetMountNamespace} (its sandbox's) at {@code /var/lib/cntr}, and from
+   *     which the identity files come
    */
   public static void enter(
       Fd targetMountNamespace,
       Fd tools,
       String target,
       String scratchSize,
-      Consumer<String> warnings) {
+      Consumer<String> warnings,
+      Optional<ExitedRoot> exited) {
     Sys.unshare(
         Fcntl.CLONE_FS,
         ExitCode.AGENT_ENTER_FAILED,
@@ -78,8 +82,10 @@ public final class ViewBuilder {
       for (String tree : CntrLayout.TARGET_TREES) {
         clone(targetRoot, tree, true, target, warnings).ifPresent(pieces::add);
       }
-      for (String file : CntrLayout.IDENTITY_FILES) {
-        clone(targetRoot, file, false, target, warnings).ifPresent(pieces::add);
+      if (exited.isEmpty()) {
+        for (String file : CntrLayout.IDENTITY_FILES) {
+          clone(targetRoot, file, false, target, warnings).ifPresent(pieces::add);
+        }
       }
 
       // The tools on top of the target's root, then swap: the target's root moves below.
@@ -91,6 +97,12 @@ public final class ViewBuilder {
           FS,
           "make the tools root the session's root (pivot_root)");
 
+      if (exited.isPresent()) {
+        exited.get().attach(CntrLayout.TARGET_ROOT, target, warnings);
+        for (String file : CntrLayout.IDENTITY_FILES) {
+          clone(exited.get().root(), file, false, target, warnings).ifPresent(pieces::add);
+        }
+      }
       for (Piece piece : pieces) {
         if (Files.exists(Path.of(piece.destination()), LinkOption.NOFOLLOW_LINKS)) {
           Sys.moveMount(

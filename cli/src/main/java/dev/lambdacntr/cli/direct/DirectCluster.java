@@ -97,17 +97,18 @@ public final class DirectCluster implements SessionCluster {
   }
 
   @Override
-  public Target target(String namespace, String pod, Optional<String> container) {
+  public Target target(
+      String namespace, String pod, Optional<String> container, TargetResolver.Run run) {
     Optional<Reply> reply =
         send(() -> api.get("/api/v1/namespaces/" + enc(namespace) + "/pods/" + enc(pod)));
     if (reply.isPresent() && reply.get().ok()) {
       try {
-        return TargetResolver.select(ModelJson.pod(reply.get().json()), container);
+        return TargetResolver.select(ModelJson.pod(reply.get().json()), container, run);
       } catch (CntrException | IllegalArgumentException e) {
         // the library reads it again and says what is wrong with it, name suggestions included
       }
     }
-    return library("get pod", reply).target(namespace, pod, container);
+    return library("get pod", reply).target(namespace, pod, container, run);
   }
 
   @Override

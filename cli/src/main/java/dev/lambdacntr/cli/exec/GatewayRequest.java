@@ -23,6 +23,7 @@ import java.util.StringJoiner;
  * @param protect whether the gateway protects the pod while the session lives, when said (else the
  *     gateway's default: attach protects, execute does not)
  * @param reason why the user opens the session, if they said: the gateway records it
+ * @param postMortem whether the session is in what the container's last ended run left
  */
 public record GatewayRequest(
     String namespace,
@@ -33,7 +34,8 @@ public record GatewayRequest(
     String fs,
     Optional<String> image,
     Optional<Boolean> protect,
-    Optional<String> reason)
+    Optional<String> reason,
+    boolean postMortem)
     implements SessionEndpoint {
 
   /** The aggregated API's group and version. */
@@ -63,13 +65,25 @@ public record GatewayRequest(
     image.ifPresent(i -> query.add("image=" + encode(i)));
     protect.ifPresent(p -> query.add("protect=" + p));
     reason.ifPresent(r -> query.add("reason=" + encode(r)));
+    if (postMortem) {
+      query.add("postMortem=true");
+    }
     return uri(serverUrl, namespace, pod, subresource(), query.toString());
   }
 
   /** The same request, the gateway asked to protect the pod or not. */
   public GatewayRequest protecting(boolean protects) {
     return new GatewayRequest(
-        namespace, pod, container, command, tty, fs, image, Optional.of(protects), reason);
+        namespace,
+        pod,
+        container,
+        command,
+        tty,
+        fs,
+        image,
+        Optional.of(protects),
+        reason,
+        postMortem);
   }
 
   /** The WebSocket URI of one of the gateway's subresources of a pod. */

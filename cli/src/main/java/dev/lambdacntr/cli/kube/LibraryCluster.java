@@ -50,8 +50,9 @@ public final class LibraryCluster implements SessionCluster {
   }
 
   @Override
-  public Target target(String namespace, String pod, Optional<String> container) {
-    return new TargetResolver(client, errors).resolve(namespace, pod, container);
+  public Target target(
+      String namespace, String pod, Optional<String> container, TargetResolver.Run run) {
+    return new TargetResolver(client, errors).resolve(namespace, pod, container, run);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.lambdacntr.cli.exec.ExecStream;
 import dev.lambdacntr.cli.exec.GatewayRequest;
 import dev.lambdacntr.cli.exec.SessionEndpoint;
 import dev.lambdacntr.target.Target;
+import dev.lambdacntr.target.TargetResolver;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.OutputStream;
@@ -45,7 +46,8 @@ public final class ServerCluster implements SessionCluster {
 
   /** The pod and container as named: the gateway resolves and checks them. */
   @Override
-  public Target target(String namespace, String pod, Optional<String> container) {
+  public Target target(
+      String namespace, String pod, Optional<String> container, TargetResolver.Run run) {
     return new Target(namespace, pod, "", container.orElse(""), "", "", "", false);
   }
 

@@ -5,6 +5,7 @@ import dev.lambdacntr.cli.agent.AgentSpec;
 import dev.lambdacntr.cli.exec.ExecStream;
 import dev.lambdacntr.cli.exec.SessionEndpoint;
 import dev.lambdacntr.target.Target;
+import dev.lambdacntr.target.TargetResolver;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.OutputStream;
@@ -28,7 +29,7 @@ public interface SessionCluster extends AutoCloseable {
   String defaultNamespace();
 
   /** The session's target: the pod read and checked ({@link TargetResolver#select}). */
-  Target target(String namespace, String pod, Optional<String> container);
+  Target target(String namespace, String pod, Optional<String> container, TargetResolver.Run run);
 
   /** Who the API server says the user is, for the audit event; never fails. */
   String identity();

@@ -29,7 +29,8 @@ class GatewayRequestTest {
             "auto",
             Optional.empty(),
             Optional.empty(),
-            Optional.empty());
+            Optional.empty(),
+            false);
     assertThat(execute.uri("https://10.0.0.1:6443/").toString())
         .isEqualTo(
             "wss://10.0.0.1:6443/apis/cntr.lambda-cntr.dev/v1alpha1/namespaces/team-a/pods/web-1"
@@ -44,13 +45,32 @@ class GatewayRequestTest {
             "fuse",
             Optional.of("r/d:1"),
             Optional.empty(),
-            Optional.empty());
+            Optional.empty(),
+            false);
     assertThat(attach.uri("https://h:6443").toString())
         .isEqualTo(
             "wss://h:6443/apis/cntr.lambda-cntr.dev/v1alpha1/namespaces/team-a/pods/web-1"
                 + "/attach?tty=true&fs=fuse&image=r%2Fd%3A1");
     assertThat(attach.protecting(false).uri("https://h:6443").toString())
         .endsWith("/attach?tty=true&fs=fuse&image=r%2Fd%3A1&protect=false");
+  }
+
+  @Test
+  void aPostMortemIsOneMoreParameter() {
+    GatewayRequest attach =
+        new GatewayRequest(
+            "team-a",
+            "web-1",
+            Optional.empty(),
+            List.of(),
+            true,
+            "auto",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            true);
+    assertThat(attach.protecting(true).uri("https://h:6443").toString())
+        .endsWith("/attach?tty=true&fs=auto&protect=true&postMortem=true");
   }
 
   @Test
@@ -65,7 +85,8 @@ class GatewayRequestTest {
             "auto",
             Optional.empty(),
             Optional.empty(),
-            Optional.of("INC-4711: 502s & timeouts"));
+            Optional.of("INC-4711: 502s & timeouts"),
+            false);
     assertThat(execute.protecting(false).uri("https://h:6443").toString())
         .endsWith(
             "/exec?command=ps&tty=false&fs=auto&protect=false"

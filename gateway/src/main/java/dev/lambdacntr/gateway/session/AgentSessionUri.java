@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The node agent's session request: {@code /v1/sessions?containerId=ID&podUid=UID&tty=..&fs=..} and
- * one {@code command} per argument. Pure.
+ * The node agent's session request: {@code /v1/sessions?containerId=ID&podUid=UID&tty=..&fs=..},
+ * {@code postMortem=true} for a post-mortem session, and one {@code command} per argument. Pure.
  */
 public final class AgentSessionUri {
 
@@ -18,12 +18,20 @@ public final class AgentSessionUri {
 
   /** The request URI, path and query. */
   public static String of(
-      String containerId, String podUid, boolean tty, String fs, List<String> command) {
+      String containerId,
+      String podUid,
+      boolean tty,
+      String fs,
+      boolean postMortem,
+      List<String> command) {
     List<String> params = new ArrayList<>();
     params.add("containerId=" + encode(containerId));
     params.add("podUid=" + encode(podUid));
     params.add("tty=" + tty);
     params.add("fs=" + encode(fs));
+    if (postMortem) {
+      params.add("postMortem=true");
+    }
     command.forEach(arg -> params.add("command=" + encode(arg)));
     return "/v1/sessions?" + String.join("&", params);
   }

@@ -90,7 +90,12 @@ public final class SessionPreparation {
         checked.agentRef(),
         checked.agent().getStatus().getPodIP(),
         AgentSessionUri.of(
-            target.containerId(), target.podUid(), query.tty(), query.fs(), query.command()),
+            target.containerId(),
+            target.podUid(),
+            query.tty(),
+            query.fs(),
+            query.postMortem(),
+            query.command()),
         checked.policy().maxSession());
   }
 
@@ -117,7 +122,11 @@ public final class SessionPreparation {
     policy.checkReason(query.reason());
 
     Pod pod = readPod(query);
-    Target target = TargetResolver.select(pod, query.container());
+    Target target =
+        TargetResolver.select(
+            pod,
+            query.container(),
+            query.postMortem() ? TargetResolver.Run.LAST_ENDED : TargetResolver.Run.CURRENT);
 
     Pod agent = agents.onNode(target.node());
     String agentRef = agent.getMetadata().getNamespace() + "/" + agent.getMetadata().getName();

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * A session request, {@code /apis/cntr.lambda-cntr.dev/v1alpha1/namespaces/NS/pods/POD/SUB} with
  * the query parameters {@code container}, {@code command} (repeated), {@code tty}, {@code fs},
- * {@code image}, {@code protect} and {@code reason}. Pure.
+ * {@code image}, {@code protect}, {@code reason} and {@code postMortem}. Pure.
  *
  * @param namespace the pod's namespace
  * @param pod the pod's name
@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * @param protect whether the gateway holds the pod's protection marks while the session lives
  *     (default: for attach and protect, as the CLI's default; not for execute)
  * @param reason why the user opens the session, if they said ({@link SessionReason})
+ * @param postMortem whether the session is in what the container's last ended run left (attach and
+ *     exec only)
  */
 public record SessionQuery(
     String namespace,
@@ -37,7 +39,8 @@ public record SessionQuery(
     String fs,
     Optional<String> image,
     boolean protect,
-    Optional<String> reason) {
+    Optional<String> reason,
+    boolean postMortem) {
 
   private static final Pattern PATH =
       Pattern.compile(
@@ -89,6 +92,15 @@ public record SessionQuery(
     if (subresource.equals(ApiGroup.PROTECT) && protect.equals("false")) {
       throw usage("protect=false on the protect subresource asks for nothing");
     }
+    String postMortem = one(params, "postMortem").orElse("false");
+    if (!postMortem.equals("true") && !postMortem.equals("false")) {
+      throw usage("postMortem must be true or false, not '" + postMortem + "'");
+    }
+    if (postMortem.equals("true")
+        && !subresource.equals(ApiGroup.ATTACH)
+        && !subresource.equals(ApiGroup.EXECUTE)) {
+      throw usage("postMortem is for attach and exec, not " + subresource);
+    }
     return new SessionQuery(
         m.group(1),
         m.group(3),
@@ -99,7 +111,8 @@ public record SessionQuery(
         fs,
         one(params, "image").filter(s -> !s.isEmpty()),
         protect.equals("true"),
-        SessionReason.check(one(params, "reason"), "query parameter reason"));
+        SessionReason.check(one(params, "reason"), "query parameter reason"),
+        postMortem.equals("true"));
   }
 
   private static Optional<String> one(Map<String, List<String>> params, String name) {

@@ -159,7 +159,8 @@ public class SessionPreparationTest {
         "mount",
         Optional.empty(),
         false,
-        Optional.empty());
+        Optional.empty(),
+        false);
   }
 
   @Test
@@ -265,7 +266,8 @@ public class SessionPreparationTest {
             "mount",
             Optional.empty(),
             false,
-            Optional.empty());
+            Optional.empty(),
+            false);
     assertRefused(
         () -> preparation.prepare(DEV_A, query),
         ExitCode.CONTAINER_NOT_FOUND,
@@ -288,7 +290,8 @@ public class SessionPreparationTest {
             "mount",
             Optional.of("evil/tools:1"),
             false,
-            Optional.empty());
+            Optional.empty(),
+            false);
     assertRefused(
         () -> preparation.prepare(DEV_A, query),
         ExitCode.FORBIDDEN,
@@ -312,7 +315,8 @@ public class SessionPreparationTest {
             "fuse",
             Optional.empty(),
             false,
-            Optional.empty());
+            Optional.empty(),
+            false);
     assertRefused(
         () -> preparation.prepare(DEV_A, query),
         ExitCode.FORBIDDEN,
@@ -330,7 +334,8 @@ public class SessionPreparationTest {
         "mount",
         Optional.empty(),
         false,
-        reason);
+        reason,
+        false);
   }
 
   @Test

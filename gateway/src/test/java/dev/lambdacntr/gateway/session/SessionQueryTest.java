@@ -22,6 +22,13 @@ class SessionQueryTest {
   @Test
   void attachProtectsByDefaultExecuteDoesNotAndEitherMaySayOtherwise() {
     assertThat(SessionQuery.parse(path("attach"), Map.of()).protect()).isTrue();
+    assertThat(SessionQuery.parse(path("attach"), Map.of()).postMortem()).isFalse();
+    assertThat(
+            SessionQuery.parse(path("attach"), Map.of("postMortem", List.of("true"))).postMortem())
+        .isTrue();
+    assertThatThrownBy(
+            () -> SessionQuery.parse(path("protect"), Map.of("postMortem", List.of("true"))))
+        .hasMessage("postMortem is for attach and exec, not protect");
     assertThat(SessionQuery.parse(path("exec"), Map.of("command", List.of("ls"))).protect())
         .isFalse();
     assertThat(SessionQuery.parse(path("attach"), Map.of("protect", List.of("false"))).protect())

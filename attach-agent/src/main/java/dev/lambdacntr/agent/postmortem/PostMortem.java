@@ -1,0 +1,173 @@
+package dev.lambdacntr.agent.postmortem;
+
+import dev.lambdacntr.agent.Trace;
+import dev.lambdacntr.agent.sys.Fd;
+import dev.lambdacntr.agent.sys.Sys;
+import dev.lambdacntr.agent.target.CgroupTree;
+import dev.lambdacntr.agent.target.TargetProcess;
+import dev.lambdacntr.agent.target.TargetSnapshot;
+import dev.lambdacntr.agent.view.ExitedRoot;
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import dev.lambdacntr.sys.Fcntl;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A post-mortem session's target: a container of a running pod that has exited. There is no process
+ * of it to enter, so the session lives in its pod's sandbox (network, IPC, UTS, PID, user and
+ * cgroup namespaces of the sandbox's process) with the container's environment, user and
+ * capabilities from the spec it ran with, and {@code /var/lib/cntr} is what the run left: its root
+ * filesystem, read-only, held for the session ({@link SnapshotHold}), its volumes, and {@code
+ * .lambda-cntr/} with its exit code, reason and log.
+ *
+ * @param sandbox the sandbox's process, pinned: the namespaces to enter
+ * @param snapshot what the session adopts, from the container's spec
+ * @param root the exited root to put at {@code /var/lib/cntr}
+ * @param hold the hold of its files, removed by {@link #close}
+ * @param container what the runtime told of it
+ */
+public record PostMortem(
+    TargetProcess sandbox,
+    TargetSnapshot snapshot,
+    ExitedRoot root,
+    SnapshotHold hold,
+    ExitedContainer container)
+    implements AutoCloseable {
+
+  /** Finds the exited container {@code containerId} of pod {@code podUid} and prepares its view. */
+  public static PostMortem prepare(String containerId, String podUid, Consumer<String> warnings) {
+    CgroupTree pod = CgroupTree.onThisHost(Optional.of(podUid));
+    CgroupTree.Lookup anyOfPod = pod.oldestOfPod();
+    if (anyOfPod.pid().isEmpty()) {
+      throw new CntrException(
+          ExitCode.AGENT_TARGET_NOT_FOUND,
+          "pod "
+              + podUid
+              + " has no running sandbox to hold a post-mortem session of container "
+              + containerId
+              + ": "
+              + anyOfPod.detail());
+    }
+    RuntimeSocket runtime = RuntimeSocket.ofPodProcess(anyOfPod.pid().getAsInt());
+    Trace.step("runtime at " + runtime.socket());
+    ExitedContainer container;
+    RootLayers layers;
+    try (RuntimeApi api = RuntimeApi.connect(runtime.socketPath())) {
+      container = api.status(containerId);
+      layers =
+          RootLayers.of(
+              api.mounts(container.snapshotter(), container.snapshotKey()),
+              container.snapshotKey());
+    }
+    Trace.step("exited container's status and snapshot");
+    CgroupTree.Lookup sandboxLookup = pod.find(container.sandboxId());
+    if (sandboxLookup.pid().isEmpty()) {
+      throw new CntrException(
+          ExitCode.AGENT_TARGET_NOT_FOUND,
+          "the sandbox "
+              + container.sandboxId()
+              + " of container "
+              + containerId
+              + " has no running process: "
+              + sandboxLookup.detail());
+    }
+    TargetProcess sandbox =
+        TargetProcess.open(
+            sandboxLookup.pid().getAsInt(),
+            Optional.of(container.sandboxId()),
+            Optional.of(podUid));
+    SnapshotHold hold = null;
+    try {
+      Path base = runtime.onHost(SnapshotHold.BASE);
+      SnapshotHold.sweep(base);
+      hold = SnapshotHold.create(base);
+      Path upper = runtime.onHost(layers.upper());
+      if (!hold.hold(upper)) {
+        warnings.accept(
+            "lambda-cntr: warning: "
+                + SnapshotHold.BASE
+                + " is on another file system than the snapshot of container "
+                + containerId
+                + ": its files are not held, and go if the kubelet removes it during the session");
+      }
+      PostMortemFiles.write(hold.info(), container, runtime.onHost(container.logPath()));
+      Trace.step("snapshot held");
+      // the node's paths: the overlay is made in the runtime's mount namespace
+      List<String> stack = new ArrayList<>();
+      stack.add(runtime.onNode(hold.info()));
+      stack.add(hold.files().map(runtime::onNode).orElse(layers.upper()));
+      stack.addAll(layers.lowers());
+      List<ExitedRoot.Source> sources = new ArrayList<>();
+      for (RuntimeSpec.SpecMount mount : container.spec().mounts()) {
+        if (mount.isBind()) {
+          sources.add(
+              new ExitedRoot.Source(mount.source(), mount.destination(), mount.recursive()));
+        }
+      }
+      String what = "exited container " + containerId;
+      ExitedRoot root;
+      try (Fd runtimeMounts =
+          Sys.open(
+              runtime.mountNamespace().toString(),
+              Fcntl.O_RDONLY | Fcntl.O_CLOEXEC,
+              ExitCode.AGENT_ENTER_FAILED,
+              "open the container runtime's mount namespace")) {
+        root = ExitedRoot.assemble(runtimeMounts, stack, sources, what, warnings);
+      }
+      RuntimeSpec spec = container.spec();
+      TargetSnapshot snapshot =
+          new TargetSnapshot(
+              spec.environment(),
+              spec.uid(),
+              spec.gid(),
+              spec.groups(),
+              spec.capabilities(),
+              spec.noNewPrivs(),
+              spec.workingDirectory(),
+              Optional.empty(),
+              List.of(),
+              List.of());
+      return new PostMortem(sandbox, snapshot, root, hold, container);
+    } catch (IOException e) {
+      closeQuietly(sandbox, hold);
+      throw new CntrException(
+          ExitCode.AGENT_FILESYSTEM_FAILED,
+          "cannot hold the files of exited container " + containerId + ": " + e.getMessage(),
+          e);
+    } catch (RuntimeException e) {
+      closeQuietly(sandbox, hold);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(TargetProcess sandbox, SnapshotHold hold) {
+    sandbox.close();
+    if (hold != null) {
+      hold.close();
+    }
+  }
+
+  /** One line for the user: which run this is and how it ended. */
+  public String summary() {
+    return "lambda-cntr: post-mortem of container "
+        + container.name()
+        + " (run "
+        + container.attempt()
+        + ", exit code "
+        + container.exitCode()
+        + (container.reason().isEmpty() ? "" : ", " + container.reason())
+        + "): its files are at /var/lib/cntr, read-only; .lambda-cntr/ there has its log and exit";
+  }
+
+  @Override
+  public void close() {
+    root.close();
+    sandbox.close();
+    hold.close();
+  }
+}

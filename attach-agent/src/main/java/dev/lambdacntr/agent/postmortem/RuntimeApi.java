@@ -1,0 +1,225 @@
+package dev.lambdacntr.agent.postmortem;
+
+import com.google.protobuf.CodedOutputStream;
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
+import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The container runtime's gRPC API on its Unix socket, for the two questions a post-mortem session
+ * asks: the CRI's verbose status of an exited container (exit code, reason, log, sandbox, snapshot
+ * and OCI spec) and containerd's mounts of its snapshot. grpc-java (Netty, shaded) carries the
+ * calls; the few fields are read with protobuf-java's wire format ({@link WireMessage}).
+ */
+public final class RuntimeApi implements AutoCloseable {
+  /** The CRI's and containerd's namespace of Kubernetes' containers. */
+  private static final String KUBERNETES_NAMESPACE = "k8s.io";
+
+  private static final Metadata.Key<String> NAMESPACE_HEADER =
+      Metadata.Key.of("containerd-namespace", Metadata.ASCII_STRING_MARSHALLER);
+
+  private static final MethodDescriptor<byte[], byte[]> CONTAINER_STATUS =
+      unary("runtime.v1.RuntimeService/ContainerStatus");
+  private static final MethodDescriptor<byte[], byte[]> SNAPSHOT_MOUNTS =
+      unary("containerd.services.snapshots.v1.Snapshots/Mounts");
+
+  private static final long DEADLINE_SECONDS = 10;
+
+  /**
+   * gRPC logs through java.util.logging, to the session's stderr: only what is severe (its Netty
+   * warns that a Unix socket has no SO_KEEPALIVE, at every connection). Held, so that the level
+   * stays with the logger.
+   */
+  private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
+
+  static {
+    GRPC_LOG.setLevel(Level.SEVERE);
+  }
+
+  private final String socket;
+  private final ManagedChannel channel;
+  private final io.grpc.Channel namespaced;
+
+  private RuntimeApi(String socket, ManagedChannel channel) {
+    this.socket = socket;
+    this.channel = channel;
+    Metadata headers = new Metadata();
+    headers.put(NAMESPACE_HEADER, KUBERNETES_NAMESPACE);
+    this.namespaced =
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  /** A client of the runtime listening on {@code socket} (a path the agent can reach). */
+  public static RuntimeApi connect(String socket) {
+    ManagedChannel channel =
+        Grpc.newChannelBuilder("unix://" + socket, InsecureChannelCredentials.create())
+            .directExecutor()
+            .build();
+    return new RuntimeApi(socket, channel);
+  }
+
+  /** A snapshot's mount, as containerd describes it ({@code containerd.types.Mount}). */
+  public record Mount(String type, String source, List<String> options) {
+    public Mount {
+      options = List.copyOf(options);
+    }
+  }
+
+  /**
+   * The CRI's status of container {@code id}, with the runtime's verbose information.
+   *
+   * @throws CntrException {@link ExitCode#AGENT_TARGET_NOT_FOUND} when the runtime no longer has it
+   */
+  public ExitedContainer status(String id) {
+    byte[] request =
+        encode(
+            out -> {
+              out.writeString(1, id);
+              out.writeBool(2, true);
+            });
+    byte[] reply =
+        call(
+            CONTAINER_STATUS,
+            request,
+            "the status of container " + id,
+            "container "
+                + id
+                + " is gone from the runtime: the kubelet removes a dead container when a newer"
+                + " one of the same name has ended, or with its pod, so nothing of that run is left"
+                + " to enter; `kubectl logs --previous` may still show its log");
+    try {
+      WireMessage response = WireMessage.parse(reply);
+      return ExitedContainer.from(id, response.message(1), response.stringMap(2));
+    } catch (IOException e) {
+      throw new CntrException(
+          ExitCode.AGENT_RUNTIME_ERROR,
+          "cannot read the runtime's status of container " + id + ": " + e.getMessage());
+    }
+  }
+
+  /** The mounts that make snapshot {@code key} of {@code snapshotter} a root filesystem. */
+  public List<Mount> mounts(String snapshotter, String key) {
+    byte[] request =
+        encode(
+            out -> {
+              out.writeString(1, snapshotter);
+              out.writeString(2, key);
+            });
+    byte[] reply =
+        call(
+            SNAPSHOT_MOUNTS,
+            request,
+            "the mounts of snapshot " + key,
+            "the root filesystem of the container (snapshot " + key + ") is gone from the runtime");
+    try {
+      List<Mount> mounts = new ArrayList<>();
+      for (WireMessage mount : WireMessage.parse(reply).messages(1)) {
+        mounts.add(new Mount(mount.string(1), mount.string(2), mount.strings(4)));
+      }
+      return mounts;
+    } catch (IOException e) {
+      throw new CntrException(
+          ExitCode.AGENT_RUNTIME_ERROR,
+          "cannot read the runtime's mounts of snapshot " + key + ": " + e.getMessage());
+    }
+  }
+
+  private byte[] call(
+      MethodDescriptor<byte[], byte[]> method, byte[] request, String what, String notFound) {
+    try {
+      return ClientCalls.blockingUnaryCall(
+          namespaced,
+          method,
+          CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS),
+          request);
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.NOT_FOUND) {
+        throw new CntrException(ExitCode.AGENT_TARGET_NOT_FOUND, notFound, e);
+      }
+      String detail = e.getStatus().getDescription();
+      String message =
+          "the container runtime at "
+              + socket
+              + " did not give "
+              + what
+              + ": "
+              + code
+              + (detail == null ? "" : " (" + detail + ")");
+      throw new CntrException(ExitCode.AGENT_RUNTIME_ERROR, message, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private interface Fields {
+    void write(CodedOutputStream out) throws IOException;
+  }
+
+  private static byte[] encode(Fields fields) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      fields.write(out);
+      out.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException("a request to an in-memory buffer failed", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static MethodDescriptor<byte[], byte[]> unary(String name) {
+    return MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(name)
+        .setRequestMarshaller(RawBytes.INSTANCE)
+        .setResponseMarshaller(RawBytes.INSTANCE)
+        .build();
+  }
+
+  /** A message's bytes as they are: encoded and read by {@link WireMessage}'s callers. */
+  private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription(e.getMessage()).withCause(e).asRuntimeException();
+      }
+    }
+  }
+}
