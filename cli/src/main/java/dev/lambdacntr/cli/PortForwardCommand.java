@@ -133,7 +133,6 @@ final class PortForwardCommand implements Callable<Integer> {
                       addresses.isEmpty() ? List.of("localhost") : addresses,
                       protect && !byGateway,
                       Optional.of(cluster.guardian()),
-                      false,
                       false),
                   t -> {},
                   ports -> {})) {

@@ -121,8 +121,7 @@ abstract class SessionCommand implements Callable<Integer> {
                     companions.forwards.addresses(),
                     protect(sessionCluster, progress),
                     Optional.of(cluster.guardian()),
-                    rawTerminal,
-                    session.postMortem),
+                    rawTerminal),
                 this::admit,
                 ports -> listening(ports, progress));
         SessionRecording recording =

@@ -7,6 +7,7 @@ import dev.lambdacntr.cli.exec.GatewayRequest;
 import dev.lambdacntr.protocol.AgentInvocation;
 import dev.lambdacntr.protocol.FsBackend;
 import dev.lambdacntr.target.Target;
+import dev.lambdacntr.target.TargetResolver;
 import dev.lambdacntr.target.Version;
 import java.time.Duration;
 import java.util.List;
@@ -89,7 +90,8 @@ public record SessionRequest(
                 keepEnv,
                 tmpSize,
                 noSeccomp,
-                postMortem,
+                // the user may have accepted a post-mortem the CLI offered: the target says
+                target.run() == TargetResolver.Run.LAST_ENDED,
                 command)
             .toArgv();
     progress.detail("agent command: " + String.join(" ", argv));

@@ -128,7 +128,7 @@ public final class SessionRunner {
   /**
    * The session's target: the container's current run, or with {@code --post-mortem} its last ended
    * one. A container that is not running but has an ended run is offered a post-mortem session when
-   * the user sits at a terminal; otherwise its refusal says how to ask for one.
+   * stdin is a terminal (someone can answer); otherwise its refusal says how to ask for one.
    */
   private Target target(SessionRequest request) {
     if (request.postMortem()) {
@@ -141,7 +141,7 @@ public final class SessionRunner {
     } catch (CntrException e) {
       if (e.exitCode() != ExitCode.CONTAINER_NOT_RUNNING
           || !e.getMessage().endsWith(TargetResolver.POST_MORTEM_HINT)
-          || !request.rawTerminal()
+          || !context.stdinIsTerminal().getAsBoolean()
           || cluster.gateway()
           || !acceptsPostMortem(e.getMessage())) {
         throw e;

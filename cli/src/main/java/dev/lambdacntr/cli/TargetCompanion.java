@@ -35,16 +35,13 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
    * @param protect whether to protect the pod
    * @param guardian how a guardian process would release the protection, if needed
    * @param rawTerminal whether the local terminal is in raw mode (notices need CR LF)
-   * @param postMortem whether the session looks at the container's ended run: only the pod's end
-   *     ends it, not the container's state
    */
   record Plan(
       List<PortMapping> forwards,
       List<String> addresses,
       boolean protect,
       Optional<ProtectionGuardian.Spec> guardian,
-      boolean rawTerminal,
-      boolean postMortem) {}
+      boolean rawTerminal) {}
 
   private final SessionCluster cluster;
   private final PrintStream stderr;
@@ -85,7 +82,7 @@ class TargetCompanion implements SessionCompanion, AutoCloseable {
     hooked = true;
     String ref = target.namespace() + "/" + target.pod();
     // a post-mortem session watches the pod only: its container has ended, and may restart
-    String watched = plan.postMortem() ? "" : target.container();
+    String watched = target.run() == TargetResolver.Run.LAST_ENDED ? "" : target.container();
     if (target.containerId().isEmpty()) {
       // server mode without forwards: the gateway resolves the container; a session that ends
       // killed or failed asks the pod then, with the user's credentials, whether it went away

@@ -93,6 +93,63 @@ class SessionFlowTest {
     return CliHarness.run(env, args);
   }
 
+  /** A pod whose container {@code app} is in CrashLoopBackOff after a run that exited 3. */
+  void addCrashLoopingPod(String name) {
+    cluster.addRunningPod("default", name, "node-1", "app");
+    cluster
+        .client()
+        .pods()
+        .inNamespace("default")
+        .withName(name)
+        .editStatus(
+            pod ->
+                new PodBuilder(pod)
+                    .editStatus()
+                    .editFirstContainerStatus()
+                    .withNewState()
+                    .withNewWaiting()
+                    .withReason("CrashLoopBackOff")
+                    .endWaiting()
+                    .endState()
+                    .withNewLastState()
+                    .withNewTerminated()
+                    .withExitCode(3)
+                    .withContainerID("containerd://" + "de4d".repeat(16))
+                    .endTerminated()
+                    .endLastState()
+                    .endContainerStatus()
+                    .endStatus()
+                    .build());
+  }
+
+  @Test
+  void aContainerThatIsNotRunningIsOfferedAPostMortemAtATerminal() {
+    addCrashLoopingPod("crashing");
+    Result yes =
+        CliHarness.run(
+            env, "y\n".getBytes(), true, false, "execute", "crashing", "--", "exit", "4");
+    assertThat(yes.exit()).as(yes.stderr()).isEqualTo(4);
+    assertThat(yes.stderr())
+        .contains(
+            "container app of pod default/crashing is not running: CrashLoopBackOff; last exit"
+                + " code 3; restarts: 0.\nOpen a post-mortem session in what its last run left?"
+                + " [y/N] ");
+    assertThat(cluster.execLog().argv().getLast())
+        .contains("--post-mortem", "de4d".repeat(16))
+        .doesNotContain(MockCluster.containerId(0));
+
+    Result no =
+        CliHarness.run(env, "\n".getBytes(), true, false, "execute", "crashing", "--", "exit", "4");
+    assertThat(no.exit()).isEqualTo(ExitCode.CONTAINER_NOT_RUNNING.code());
+    assertThat(no.stderr()).contains("; --post-mortem opens a session in what its last run left");
+
+    // no terminal: no question, the refusal says how to ask
+    Result piped = run("execute", "crashing", "--", "true");
+    assertThat(piped.exit()).isEqualTo(ExitCode.CONTAINER_NOT_RUNNING.code());
+    assertThat(piped.stderr()).doesNotContain("[y/N]");
+    assertThat(cluster.execLog().argv()).hasSize(1);
+  }
+
   @Test
   void coldStartCreatesTheAgentJobReportsProgressRecordsTheEventAndReturnsTheStatus() {
     Result r = run("execute", "demo-7d9f", "--", "exit", "3");

@@ -11,6 +11,8 @@ package dev.lambdacntr.target;
  * @param containerId the runtime's container ID, without the scheme
  * @param runtime the scheme of {@code containerStatuses[].containerID}, such as {@code cri-o}
  * @param hostNetwork whether the pod uses the node's network namespace
+ * @param run which run of the container: the current one, or for a post-mortem session the last
+ *     ended one (then {@code containerId} is that run's)
  */
 public record Target(
     String namespace,
@@ -20,4 +22,5 @@ public record Target(
     String node,
     String containerId,
     String runtime,
-    boolean hostNetwork) {}
+    boolean hostNetwork,
+    TargetResolver.Run run) {}

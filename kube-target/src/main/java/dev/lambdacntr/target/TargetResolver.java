@@ -149,7 +149,8 @@ public final class TargetResolver {
         spec.getNodeName(),
         id.substring(scheme + 3),
         id.substring(0, scheme),
-        Boolean.TRUE.equals(spec.getHostNetwork()));
+        Boolean.TRUE.equals(spec.getHostNetwork()),
+        run);
   }
 
   private static String defaultContainer(Pod pod, String ref) {

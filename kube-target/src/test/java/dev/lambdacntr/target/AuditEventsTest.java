@@ -13,7 +13,16 @@ import org.junit.jupiter.api.Test;
 class AuditEventsTest {
 
   static final Target TARGET =
-      new Target("shop", "cart-7d9f", "uid-1", "app", "worker-2", "abc", "containerd", false);
+      new Target(
+          "shop",
+          "cart-7d9f",
+          "uid-1",
+          "app",
+          "worker-2",
+          "abc",
+          "containerd",
+          false,
+          TargetResolver.Run.CURRENT);
   static final Instant NOW = Instant.parse("2026-11-23T10:15:30.123456789Z");
 
   @Test

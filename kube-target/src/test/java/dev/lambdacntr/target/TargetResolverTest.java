@@ -61,7 +61,16 @@ class TargetResolverTest {
     Target t = TargetResolver.select(pod("app").build(), Optional.empty());
     assertThat(t)
         .isEqualTo(
-            new Target("shop", "cart-7d9f", "uid-1", "app", "worker-2", ID, "containerd", false));
+            new Target(
+                "shop",
+                "cart-7d9f",
+                "uid-1",
+                "app",
+                "worker-2",
+                ID,
+                "containerd",
+                false,
+                TargetResolver.Run.CURRENT));
   }
 
   @Test

@@ -48,7 +48,7 @@ public final class ServerCluster implements SessionCluster {
   @Override
   public Target target(
       String namespace, String pod, Optional<String> container, TargetResolver.Run run) {
-    return new Target(namespace, pod, "", container.orElse(""), "", "", "", false);
+    return new Target(namespace, pod, "", container.orElse(""), "", "", "", false, run);
   }
 
   @Override

@@ -264,7 +264,17 @@ class ModelJsonTest {
 
   @Test
   void auditEventIsWrittenAsTheClientLibraryWritesIt() {
-    Target target = new Target("shop", "cart", "uid-1", "app", "n1", ID, "containerd", false);
+    Target target =
+        new Target(
+            "shop",
+            "cart",
+            "uid-1",
+            "app",
+            "n1",
+            ID,
+            "containerd",
+            false,
+            TargetResolver.Run.CURRENT);
     for (List<String> command : List.of(List.<String>of(), List.of("sh", "-c", "echo \"hi\"\n"))) {
       for (Optional<String> reason : List.of(Optional.<String>empty(), Optional.of("INC \"7\""))) {
         var event =
