@@ -128,6 +128,11 @@ final class LambdaCntr {
 
   /** Any command line, {@code stdin} written to it and then closed. */
   Result run(byte[] stdin, List<String> args) {
+    return run(stdin, args, RUN_LIMIT);
+  }
+
+  /** Any command line, {@code stdin} written to it and then closed, ended after {@code limit}. */
+  Result run(byte[] stdin, List<String> args, Duration limit) {
     List<String> command = command(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment());
@@ -145,13 +150,13 @@ final class LambdaCntr {
       // the CLI ended before reading all of stdin: its status and stderr say why
     }
     try {
-      if (!process.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+      if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor();
         fail(
             "lambda-cntr did not finish within "
-                + RUN_LIMIT.toSeconds()
+                + limit.toSeconds()
                 + "s: "
                 + new Result(command, -1, out.join(), utf8(err.join())));
       }
