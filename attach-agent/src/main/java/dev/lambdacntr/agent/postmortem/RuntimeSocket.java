@@ -74,15 +74,14 @@ public record RuntimeSocket(Path hostRoot, String socket) {
   }
 
   private static int parentOf(int pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Integer.parseInt(fields[1]);
-    } catch (IOException | RuntimeException e) {
-      throw new CntrException(
-          ExitCode.AGENT_TARGET_NOT_FOUND,
-          "cannot read the parent of the pod's process " + pid + ": " + e.getMessage());
-    }
+    return ProcessHandle.of(pid)
+        .flatMap(ProcessHandle::parent)
+        .map(parent -> (int) parent.pid())
+        .orElseThrow(
+            () ->
+                new CntrException(
+                    ExitCode.AGENT_TARGET_NOT_FOUND,
+                    "cannot find the parent of the pod's process " + pid + ": it has ended"));
   }
 
   private static List<String> commandLine(int pid) {

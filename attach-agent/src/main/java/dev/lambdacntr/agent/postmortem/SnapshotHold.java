@@ -103,17 +103,14 @@ public final class SnapshotHold implements AutoCloseable {
   /** This process's PID and start time, which no later process has together. */
   private static String owner() throws IOException {
     long pid = ProcessHandle.current().pid();
-    return pid + "-" + startTime(pid).orElseThrow(() -> new IOException("no /proc/self/stat"));
+    return pid + "-" + startTime(pid).orElseThrow(() -> new IOException("no start time of " + pid));
   }
 
+  /** When process {@code pid} started (milliseconds since the epoch), while it runs. */
   private static Optional<String> startTime(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return fields.length > 19 ? Optional.of(fields[19]) : Optional.empty();
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+    return ProcessHandle.of(pid)
+        .flatMap(process -> process.info().startInstant())
+        .map(start -> Long.toString(start.toEpochMilli()));
   }
 
   private static void linkTree(Path upper, Path copy) throws IOException {
