@@ -30,13 +30,15 @@ import java.util.function.Consumer;
  * @param root the exited root to put at {@code /var/lib/cntr}
  * @param hold the hold of its files, removed by {@link #close}
  * @param container what the runtime told of it
+ * @param core the newest core dump the run left, as a path in its root ({@link CoreDumps})
  */
 public record PostMortem(
     TargetProcess sandbox,
     TargetSnapshot snapshot,
     ExitedRoot root,
     SnapshotHold hold,
-    ExitedContainer container)
+    ExitedContainer container,
+    Optional<String> core)
     implements AutoCloseable {
 
   /** Finds the exited container {@code containerId} of pod {@code podUid} and prepares its view. */
@@ -96,6 +98,12 @@ public record PostMortem(
                 + ": its files are not held, and go if the kubelet removes it during the session");
       }
       PostMortemFiles.write(hold.info(), container, runtime.onHost(container.logPath()));
+      Optional<String> core =
+          CoreDumps.collect(
+              hold.info().resolve(PostMortemFiles.DIRECTORY),
+              hold.files().orElse(upper),
+              hold.files().isPresent(),
+              CoreDumps.nodePattern());
       Trace.step("snapshot held");
       // the node's paths: the overlay is made in the runtime's mount namespace
       List<String> stack = new ArrayList<>();
@@ -132,7 +140,7 @@ public record PostMortem(
               Optional.empty(),
               List.of(),
               List.of());
-      return new PostMortem(sandbox, snapshot, root, hold, container);
+      return new PostMortem(sandbox, snapshot, root, hold, container, core);
     } catch (IOException e) {
       closeQuietly(sandbox, hold);
       throw new CntrException(
@@ -161,7 +169,8 @@ public record PostMortem(
         + ", exit code "
         + container.exitCode()
         + (container.reason().isEmpty() ? "" : ", " + container.reason())
-        + "): its files are at /var/lib/cntr, read-only; .lambda-cntr/ there has its log and exit";
+        + "): its files are at /var/lib/cntr, read-only; .lambda-cntr/ there has its log and exit"
+        + core.map(path -> ", and core: its core dump (" + path + ")").orElse("");
   }
 
   @Override

@@ -39,7 +39,7 @@ final class PostMortemFiles {
     Files.setPosixFilePermissions(previous, PosixFilePermissions.fromString("rw-r--r--"));
   }
 
-  private static void text(Path dir, String name, String value) throws IOException {
+  static void text(Path dir, String name, String value) throws IOException {
     Path file = dir.resolve(name);
     Files.writeString(file, value.isEmpty() ? "" : value + "\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
