@@ -130,7 +130,7 @@ public final class CopyTransfer implements AutoCloseable {
   /** Ends the local half after the session returned {@code status}; returns the exit status. */
   public int finish(int status) {
     int result = local.finish(status);
-    meter.close();
+    meter.close(result == 0);
     return result;
   }
 

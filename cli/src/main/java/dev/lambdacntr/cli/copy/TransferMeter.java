@@ -5,29 +5,32 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the bytes of file content a copy moves and, once it has run for a few seconds, reports
- * them on stderr every two seconds and once at the end; quiet, it only counts.
+ * Counts the bytes of file content a copy moves and, once it has run for a few seconds and moved
+ * some, reports them on stderr every two seconds and once at the end of a copy that succeeded (a
+ * failed one ends with its error instead); quiet, it only counts.
  */
 final class TransferMeter implements AutoCloseable {
 
-  private static final long FIRST_REPORT_NANOS = 3_000_000_000L;
+  private static final long FIRST_REPORT_MILLIS = 3_000;
   private static final long REPORT_EVERY_MILLIS = 2_000;
 
   private final AtomicLong bytes = new AtomicLong();
   private final long start = System.nanoTime();
   private final PrintStream stderr;
+  private final long firstReportMillis;
   private final Thread reporter;
   private volatile boolean reported;
   private boolean closed;
 
-  private TransferMeter(PrintStream stderr, boolean quiet) {
+  TransferMeter(PrintStream stderr, boolean quiet, long firstReportMillis) {
     this.stderr = stderr;
+    this.firstReportMillis = firstReportMillis;
     this.reporter =
         quiet ? null : Thread.ofPlatform().daemon().name("cp-progress").start(this::run);
   }
 
   static TransferMeter start(PrintStream stderr, boolean quiet) {
-    return new TransferMeter(stderr, quiet);
+    return new TransferMeter(stderr, quiet, FIRST_REPORT_MILLIS);
   }
 
   void add(long n) {
@@ -40,9 +43,12 @@ final class TransferMeter implements AutoCloseable {
 
   private void run() {
     try {
-      Thread.sleep(FIRST_REPORT_NANOS / 1_000_000);
+      Thread.sleep(firstReportMillis);
       while (true) {
-        report("");
+        // nothing moved yet: the session is still starting, which its own messages tell
+        if (bytes.get() > 0) {
+          report("");
+        }
         Thread.sleep(REPORT_EVERY_MILLIS);
       }
     } catch (InterruptedException e) {
@@ -79,6 +85,11 @@ final class TransferMeter implements AutoCloseable {
 
   @Override
   public void close() {
+    close(false);
+  }
+
+  /** Stops reporting; a copy that {@code succeeded} after reporting gets its last report. */
+  void close(boolean succeeded) {
     if (reporter == null || closed) {
       return;
     }
@@ -89,7 +100,7 @@ final class TransferMeter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (reported) {
+    if (reported && succeeded) {
       report(", done");
     }
   }
