@@ -46,6 +46,8 @@ public final class NodeAgentMain {
                           + server.actualPort()
                           + " (mutual TLS: clients of "
                           + options.clientCa()
+                          + "; TLS engine: "
+                          + NodeAgentServer.tlsEngineName()
                           + ")"))
           .onFailure(
               e -> {
