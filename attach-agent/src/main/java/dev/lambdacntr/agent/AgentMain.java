@@ -19,7 +19,8 @@ public final class AgentMain {
                                       [--fs auto|mount|fuse] [--tools-root DIR]
                                       [--tty] [-- CMD [ARGS...]]
       Opens a shell (or runs CMD) inside a running container, with the tools root's programs.
-      CONTAINER_ID is found in the cgroup tree (below pod UID's cgroup, with --pod-uid).
+      CONTAINER_ID is found in the cgroup tree (below pod UID's cgroup, with --pod-uid); without
+      --pod-uid its first 12 or more digits (as docker ps prints it) do when no other ID starts so.
       --runtime and --socket-path are accepted for one release and ignored.
       --fs: mount (a read-only clone of the tools root) or fuse (cntrfs, served by the agent); both
       need the kernel's mount API (Linux 5.12), so auto (the default) is mount, and fails with exit

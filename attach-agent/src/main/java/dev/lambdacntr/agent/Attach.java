@@ -90,7 +90,7 @@ public final class Attach {
       Optional<String> seccomp =
           invocation.noSeccomp()
               ? Optional.empty()
-              : SeccompProfile.forSession(target, invocation.containerId());
+              : SeccompProfile.forSession(target, target.containerId());
       SessionPlan plan =
           plan(snapshot, namespaces, invocation, seccomp, forHelper, marker, tools, stdio, false);
       Fd toolsMount = tools.detachedMount();

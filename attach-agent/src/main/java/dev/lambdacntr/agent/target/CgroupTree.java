@@ -1,5 +1,7 @@
 package dev.lambdacntr.agent.target;
 
+import dev.lambdacntr.protocol.CntrException;
+import dev.lambdacntr.protocol.ExitCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -140,6 +143,34 @@ public final class CgroupTree {
     }
   }
 
+  /**
+   * The full ID of the container {@code givenId} names: itself, or without a pod UID, when it is
+   * the first 12 or more digits of an ID (as {@code docker ps} and {@code crictl ps} print it), the
+   * one container ID in the tree that starts with them. Several such IDs are refused (120), naming
+   * them.
+   */
+  public String fullId(String givenId) {
+    if (podUid.isPresent() || !isShortId(givenId)) {
+      return givenId;
+    }
+    Set<String> ids = new TreeSet<>();
+    for (Path root : hierarchies.get()) {
+      ids.addAll(idsStartingWith(root, givenId));
+    }
+    if (ids.size() > 1) {
+      throw new CntrException(
+          ExitCode.AGENT_USAGE,
+          "container ID "
+              + givenId
+              + " is ambiguous: "
+              + ids.size()
+              + " containers' IDs start with it ("
+              + String.join(", ", ids)
+              + "); give more of it");
+    }
+    return ids.isEmpty() ? givenId : ids.iterator().next();
+  }
+
   /** The init of the container with this ID (of the pod, when a pod UID was given). */
   public Lookup find(String containerId) {
     List<Path> searched = new ArrayList<>();
@@ -249,6 +280,43 @@ public final class CgroupTree {
       }
     }
     return Optional.empty();
+  }
+
+  /** An ID as runtimes print it short: 12 to 63 lower-case hexadecimal digits. */
+  static boolean isShortId(String id) {
+    return id.length() >= 12 && id.length() < 64 && isHex(id);
+  }
+
+  private static boolean isHex(String s) {
+    return s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  }
+
+  /** The full container IDs named below {@code root} (any depth) that start with {@code prefix}. */
+  static Set<String> idsStartingWith(Path root, String prefix) {
+    Set<String> ids = new TreeSet<>();
+    ArrayDeque<Path> queue = new ArrayDeque<>();
+    queue.add(root);
+    while (!queue.isEmpty()) {
+      Path dir = queue.poll();
+      for (String name : subdirectoryNames(dir)) {
+        idOf(name).filter(id -> id.startsWith(prefix)).ifPresent(ids::add);
+        queue.add(dir.resolve(name));
+      }
+    }
+    return ids;
+  }
+
+  /** The 64-digit container ID a cgroup's name is, alone or with a runtime's affixes. */
+  static Optional<String> idOf(String name) {
+    String id = name;
+    for (String prefix : RUNTIME_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        id = name.substring(prefix.length());
+        id = id.endsWith(".scope") ? id.substring(0, id.length() - ".scope".length()) : id;
+        break;
+      }
+    }
+    return id.length() == 64 && isHex(id) ? Optional.of(id) : Optional.empty();
   }
 
   /** Whether a cgroup's name is the container's: its ID, alone or with a runtime's affixes. */

@@ -20,8 +20,9 @@ public final class TargetLocator {
     if (invocation.pid().isPresent()) {
       return TargetProcess.open(invocation.pid().get(), Optional.empty(), Optional.empty());
     }
-    String id = invocation.containerId().orElseThrow();
-    CgroupTree.Lookup lookup = CgroupTree.onThisHost(invocation.podUid()).find(id);
+    CgroupTree tree = CgroupTree.onThisHost(invocation.podUid());
+    String id = tree.fullId(invocation.containerId().orElseThrow());
+    CgroupTree.Lookup lookup = tree.find(id);
     if (lookup.pid().isEmpty()) {
       throw new CntrException(
           ExitCode.AGENT_TARGET_NOT_FOUND,

@@ -18,8 +18,10 @@ import java.util.Optional;
  * @param pid the PID in the agent's PID namespace
  * @param pidfd the pidfd for {@code pid}
  * @param description how messages name it: {@code container 1a2b...} or {@code pid 42}
+ * @param containerId the container it was checked to belong to, when one was named
  */
-public record TargetProcess(int pid, Fd pidfd, String description) implements AutoCloseable {
+public record TargetProcess(int pid, Fd pidfd, String description, Optional<String> containerId)
+    implements AutoCloseable {
 
   /**
    * Pins a PID, checks it is alive and, when a container ID is given, that it belongs to that
@@ -31,7 +33,7 @@ public record TargetProcess(int pid, Fd pidfd, String description) implements Au
         containerId.map(id -> "container " + id + " (pid " + pid + ")").orElse("pid " + pid);
     Fd pidfd =
         Sys.pidfdOpen(pid, ExitCode.AGENT_TARGET_NOT_FOUND, "find the process of " + description);
-    TargetProcess target = new TargetProcess(pid, pidfd, description);
+    TargetProcess target = new TargetProcess(pid, pidfd, description, containerId);
     try {
       target.checkAlive();
       if (containerId.isPresent()) {

@@ -14,9 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A container that Docker started, outside Kubernetes, entered by the standalone agent with its
- * full ID (as {@code docker ps --no-trunc} and {@code docker inspect} give it), like cntr's {@code
- * -t docker}: found in the cgroup tree under Docker's name for it, with either backend, and left
- * running and unchanged.
+ * full ID (as {@code docker inspect} gives it) or its short one (as {@code docker ps} prints it),
+ * like cntr's {@code -t docker}: found in the cgroup tree under Docker's name for it, with either
+ * backend, and left running and unchanged.
  */
 class DockerTargetIT {
   private static final String IMAGE = "lambda-cntr-agent-it/busybox:" + TargetImages.TAG;
@@ -64,6 +64,18 @@ class DockerTargetIT {
             "/bin/sleep 1000000 \n1000\n"
                 + id.substring(0, 12)
                 + "\n/var/lib/cntr/bin/busybox\n/usr/bin/strace\n");
+  }
+
+  @Test
+  void itsShortIdAsDockerPsPrintsItIsEnough() {
+    String shortId = DockerHarness.dockerChecked("ps", "--quiet", "--filter", "id=" + id);
+    assertThat(shortId).hasSize(12);
+
+    Commands.Result result = Agent.attach(List.of(shortId, "--", "cat", "/proc/1/cmdline"), "");
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(new String(result.stdout(), StandardCharsets.UTF_8))
+        .isEqualTo("/bin/sleep\0001000000\0");
   }
 
   @Test

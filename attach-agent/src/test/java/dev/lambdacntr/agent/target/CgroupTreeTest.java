@@ -1,7 +1,9 @@
 package dev.lambdacntr.agent.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lambdacntr.protocol.CntrException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +111,32 @@ class CgroupTreeTest {
       assertThat(find(Optional.of(UID))).as(path).isEmpty();
       deleteBelow(root);
     }
+  }
+
+  @Test
+  void aShortIdNamesTheOneContainerWhoseIdStartsWithItOnAPlainHost() throws IOException {
+    cgroup("docker/" + ID);
+    cgroup("system.slice/crio-conmon-" + ID.replace('a', 'b') + ".scope");
+    CgroupTree tree = new CgroupTree(() -> List.of(root), Optional.empty());
+
+    assertThat(tree.fullId(ID.substring(0, 12))).isEqualTo(ID);
+    assertThat(tree.fullId(ID)).isEqualTo(ID);
+    assertThat(tree.fullId("0123456789ab")).isEqualTo("0123456789ab"); // none: the search says so
+
+    // a second container whose ID starts the same: refused, naming both
+    String twin = ID.substring(0, 12) + "f".repeat(52);
+    cgroup("system.slice/docker-" + twin + ".scope");
+    assertThatThrownBy(() -> tree.fullId(ID.substring(0, 12)))
+        .isInstanceOf(CntrException.class)
+        .hasMessageContaining("is ambiguous")
+        .hasMessageContaining(ID)
+        .hasMessageContaining(twin);
+    assertThat(tree.fullId(ID.substring(0, 13))).isEqualTo(ID);
+
+    // too short, or with a pod UID (the CLI's sessions), an ID is taken whole
+    assertThat(tree.fullId(ID.substring(0, 11))).isEqualTo(ID.substring(0, 11));
+    assertThat(new CgroupTree(() -> List.of(root), Optional.of(UID)).fullId(ID.substring(0, 13)))
+        .isEqualTo(ID.substring(0, 13));
   }
 
   @Test
