@@ -153,9 +153,13 @@ public final class CgroupTree {
     if (podUid.isPresent() || !isShortId(givenId)) {
       return givenId;
     }
-    Set<String> ids = new TreeSet<>();
+    // every hierarchy names the same containers: the first that names any answers, as in find
+    Set<String> ids = Set.of();
     for (Path root : hierarchies.get()) {
-      ids.addAll(idsStartingWith(root, givenId));
+      ids = idsStartingWith(root, givenId);
+      if (!ids.isEmpty()) {
+        break;
+      }
     }
     if (ids.size() > 1) {
       throw new CntrException(
@@ -308,29 +312,29 @@ public final class CgroupTree {
 
   /** The 64-digit container ID a cgroup's name is, alone or with a runtime's affixes. */
   static Optional<String> idOf(String name) {
-    String id = name;
-    for (String prefix : RUNTIME_PREFIXES) {
-      if (name.startsWith(prefix)) {
-        id = name.substring(prefix.length());
-        id = id.endsWith(".scope") ? id.substring(0, id.length() - ".scope".length()) : id;
-        break;
-      }
-    }
+    String id = withoutAffixes(name);
     return id.length() == 64 && isHex(id) ? Optional.of(id) : Optional.empty();
   }
 
   /** Whether a cgroup's name is the container's: its ID, alone or with a runtime's affixes. */
   static boolean namesContainer(String name, String containerId) {
-    if (name.equals(containerId)) {
-      return true;
-    }
+    return name.equals(containerId) || withoutAffixes(name).equals(containerId);
+  }
+
+  /**
+   * A cgroup's name without a runtime's prefix ({@code cri-containerd-}, {@code crio-}, ...) and
+   * then {@code .scope}; a name without such a prefix as it is.
+   */
+  private static String withoutAffixes(String name) {
     for (String prefix : RUNTIME_PREFIXES) {
       if (name.startsWith(prefix)) {
         String rest = name.substring(prefix.length());
-        return rest.equals(containerId) || rest.equals(containerId + ".scope");
+        return rest.endsWith(".scope")
+            ? rest.substring(0, rest.length() - ".scope".length())
+            : rest;
       }
     }
-    return false;
+    return name;
   }
 
   /** Whether a cgroup's name is the pod's: {@code pod<UID>} or {@code ...-pod<UID_>.slice}. */
