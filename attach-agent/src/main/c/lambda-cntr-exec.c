@@ -511,10 +511,11 @@ static void seccomp_rule(scmp_filter_ctx ctx, uint32_t default_action, char *lin
   uint32_t act = seccomp_action(action, err);
   int nr = seccomp_syscall_resolve_name(name);
   if (nr == __NR_SCMP_ERROR || act == default_action) return;
-  struct scmp_arg_cmp args[6];
+  /* CRI-O's RuntimeDefault has 7 conditions on clone's flags (one per namespace flag) */
+  struct scmp_arg_cmp args[64];
   int n = 0, same_index = 0;
   for (char *cond; (cond = strtok_r(NULL, " ", &save));) {
-    if (n == 6) die(ST_INTERNAL, 0, "helper: more than 6 conditions on %s", name);
+    if (n == 64) die(ST_INTERNAL, 0, "helper: more than 64 conditions on %s", name);
     char *csave, *index = strtok_r(cond, ":", &csave), *op = strtok_r(NULL, ":", &csave);
     char *v1 = strtok_r(NULL, ":", &csave), *v2 = strtok_r(NULL, ":", &csave);
     if (!index || !op || !v1 || !v2) die(ST_INTERNAL, 0, "helper: bad seccomp condition on %s", name);
@@ -528,6 +529,8 @@ static void seccomp_rule(scmp_filter_ctx ctx, uint32_t default_action, char *lin
     for (int j = 0; j < n; j++)
       if ((rc = seccomp_rule_add_array(ctx, act, nr, 1, &args[j])) < 0)
         die(ST_ENTER_FAILED, -rc, "add the target's seccomp rule for %s", name);
+  } else if (n > 6) {
+    die(ST_ENTER_FAILED, 0, "the target's seccomp rule for %s has %d conditions on different arguments", name, n);
   } else if ((rc = seccomp_rule_add_array(ctx, act, nr, (unsigned int)n, args)) < 0) {
     die(ST_ENTER_FAILED, -rc, "add the target's seccomp rule for %s", name);
   }

@@ -21,11 +21,12 @@ import java.util.Optional;
  * rebuilt from where the runtime took it: {@code linux.seccomp} of the OCI configuration in the
  * container's bundle directory. The container's parent is the runtime's shim ({@code
  * containerd-shim-runc-v2} for containerd and Docker, conmon for CRI-O), whose working directory is
- * that bundle, or, where one shim serves a whole pod (containerd's CRI), the pod sandbox's bundle,
- * beside which the container's lies under its ID. It is encoded for the native helper, which
- * compiles it with libseccomp and loads it into the session (see {@code load_seccomp} in {@code
- * lambda-cntr-exec.c}). When the target runs under a filter that cannot be rebuilt so, the session
- * is refused unless the user waives it ({@code --no-seccomp}).
+ * that bundle (named after the container, or CRI-O's {@code ID/userdata}), or, where one shim
+ * serves a whole pod (containerd's CRI), the pod sandbox's bundle, beside which the container's
+ * lies under its ID. It is encoded for the native helper, which compiles it with libseccomp and
+ * loads it into the session (see {@code load_seccomp} in {@code lambda-cntr-exec.c}). When the
+ * target runs under a filter that cannot be rebuilt so, the session is refused unless the user
+ * waives it ({@code --no-seccomp}).
  */
 public final class SeccompProfile {
   private static final ExitCode REFUSED = ExitCode.AGENT_ENTER_FAILED;
@@ -44,17 +45,12 @@ public final class SeccompProfile {
     }
     int parent = parent(target.read("stat"));
     Path shimDirectory = Path.of("/proc", Integer.toString(parent), "cwd");
-    String shimDirectoryName;
+    Path bundle;
     try {
-      shimDirectoryName = Files.readSymbolicLink(shimDirectory).getFileName().toString();
-    } catch (IOException | NullPointerException e) {
+      bundle = bundle(shimDirectory, Files.readSymbolicLink(shimDirectory), containerId);
+    } catch (IOException e) {
       throw refused(target, "its parent " + parent + " has no bundle directory: " + e);
     }
-    // through the magic link, so that ".." is the bundle directory's parent on the node
-    Path bundle =
-        containerId.isEmpty() || containerId.get().equals(shimDirectoryName)
-            ? shimDirectory
-            : shimDirectory.resolve("..").resolve(containerId.get());
     String config;
     try {
       config = Files.readString(bundle.resolve("config.json"), StandardCharsets.UTF_8);
@@ -69,6 +65,30 @@ public final class SeccompProfile {
     }
     // a filter not from the runtime (the program's own) is not the container's confinement
     return seccomp.map(s -> encode(s, target.description()));
+  }
+
+  /**
+   * The container's bundle directory, reached through the shim's working directory {@code
+   * shimDirectory} ({@code /proc/SHIM/cwd}, so that ".." is taken on the node), which names the
+   * node's path {@code shimCwd}: that directory itself when it is named after the container (a shim
+   * per container) or is CRI-O's {@code ID/userdata}, else the container's beside it (the pod shim
+   * of containerd's CRI sits in the sandbox's bundle).
+   */
+  static Path bundle(Path shimDirectory, Path shimCwd, Optional<String> containerId) {
+    if (containerId.isEmpty()) {
+      return shimDirectory;
+    }
+    String id = containerId.get();
+    Path name = shimCwd.getFileName();
+    Path parent = shimCwd.getParent();
+    boolean own =
+        name != null
+            && (name.toString().equals(id)
+                || (name.toString().equals("userdata")
+                    && parent != null
+                    && parent.getFileName() != null
+                    && parent.getFileName().toString().equals(id)));
+    return own ? shimDirectory : shimDirectory.resolve("..").resolve(id);
   }
 
   /** Whether {@code /proc/PID/status} says the process runs under a seccomp filter. */

@@ -290,7 +290,10 @@ class HostileTargetIT {
   }
 
   /**
-   * A seccomp profile like a cluster's RuntimeDefault, but for the test: unshare and keyctl denied.
+   * A seccomp profile like a cluster's RuntimeDefault, but for the test: unshare and keyctl denied,
+   * and clone with a namespace flag, as CRI-O's RuntimeDefault denies it: seven conditions on the
+   * one argument, each of which alone matches (the test bed's CRI-O node showed the helper refusing
+   * more than six).
    */
   static final String PROFILE =
       """
@@ -299,7 +302,16 @@ class HostileTargetIT {
        "syscalls": [
          {"names": ["unshare", "keyctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
          {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
-          "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]}]}
+          "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]},
+         {"names": ["clone"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+          "args": [
+            {"index": 0, "value": 131072, "valueTwo": 131072, "op": "SCMP_CMP_MASKED_EQ"},
+            {"index": 0, "value": 67108864, "valueTwo": 67108864, "op": "SCMP_CMP_MASKED_EQ"},
+            {"index": 0, "value": 134217728, "valueTwo": 134217728, "op": "SCMP_CMP_MASKED_EQ"},
+            {"index": 0, "value": 268435456, "valueTwo": 268435456, "op": "SCMP_CMP_MASKED_EQ"},
+            {"index": 0, "value": 536870912, "valueTwo": 536870912, "op": "SCMP_CMP_MASKED_EQ"},
+            {"index": 0, "value": 1073741824, "valueTwo": 1073741824, "op": "SCMP_CMP_MASKED_EQ"},
+            {"index": 0, "value": 33554432, "valueTwo": 33554432, "op": "SCMP_CMP_MASKED_EQ"}]}]}
       """;
 
   @ParameterizedTest

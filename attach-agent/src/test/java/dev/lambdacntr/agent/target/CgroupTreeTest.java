@@ -102,6 +102,43 @@ class CgroupTreeTest {
     assertThat(find(Optional.of(UID))).contains(kubelets);
   }
 
+  /**
+   * The pod cgroups of the test bed's Docker and CRI-O nodes as {@code ls} showed them (cgroupfs
+   * driver, cgroup v1, the kubelet's cgroup root {@code /lambda-cntr-testbed/NODE}): beside the
+   * container, the sandbox's pause container, and for CRI-O the cgroups of conmon, one per
+   * container it ever started, also of attempts that failed.
+   */
+  @Test
+  void findsTheContainerAmongWhatTheTestBedsDockerAndCriONodesLeaveInAPod() throws IOException {
+    String dockerPod =
+        "lambda-cntr-testbed/testbed-node-docker/kubepods/besteffort/"
+            + "pod59d3d945-ca45-4f97-b979-333cb3a39080/";
+    String dockerId = "3b849bf4bc358ff03b445d3715b388b0b9981f302e58bfd8e23a33e09f1479b4";
+    Path docker = cgroup(dockerPod + dockerId);
+    cgroup(dockerPod + "14835f463f129434f51887032aabd808cb97ed3005f7eb3f2752e4c6709c1775");
+    String crioPod =
+        "lambda-cntr-testbed/testbed-node-crio/kubepods/besteffort/"
+            + "pod234b5e6c-70c3-4975-b384-b6811b6087b9/";
+    String crioId = "a8049b140449255872c94c929ef5e5ff0a88465b7953e66ecba66c27aa070f90";
+    Path crio = cgroup(crioPod + "crio-" + crioId);
+    cgroup(crioPod + "crio-b73d88a30d836a948418c73ee76bb454ef49bd3665f763196376c2e0ffffceba");
+    cgroup(crioPod + "crio-conmon-" + crioId);
+    cgroup(
+        crioPod + "crio-conmon-43bdd8e0730b0aca7aacc1f6caf0d96aca0463faea7ca3bdabab7384c175b68d");
+
+    assertThat(
+            CgroupTree.containerDirectory(
+                root, dockerId, Optional.of("59d3d945-ca45-4f97-b979-333cb3a39080")))
+        .contains(docker);
+    assertThat(
+            CgroupTree.containerDirectory(
+                root, crioId, Optional.of("234b5e6c-70c3-4975-b384-b6811b6087b9")))
+        .contains(crio);
+    CgroupTree tree = new CgroupTree(() -> List.of(root), Optional.empty());
+    assertThat(tree.fullId(crioId.substring(0, 12))).isEqualTo(crioId); // not its conmon's
+    assertThat(tree.fullId(dockerId.substring(0, 12))).isEqualTo(dockerId);
+  }
+
   @Test
   void findsAStandaloneContainerWithoutAPodUid() throws IOException {
     for (String path : HOST_CONTAINERS) {

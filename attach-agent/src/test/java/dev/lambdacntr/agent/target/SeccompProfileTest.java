@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.Json;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SeccompProfileTest {
@@ -76,6 +78,39 @@ class SeccompProfileTest {
                             + " [\"read\\nrule x\"], \"action\": \"SCMP_ACT_ERRNO\"}]}"),
                     "pid 7"))
         .hasMessageContaining("names a system call");
+  }
+
+  @Test
+  void findsTheBundleBesideOrAtEachRuntimesShim() {
+    String id = "a8049b140449255872c94c929ef5e5ff0a88465b7953e66ecba66c27aa070f90";
+    Path cwd = Path.of("/proc/1824/cwd");
+    // CRI-O's conmon, as on the test bed's CRI-O node: the bundle is ID/userdata
+    assertThat(
+            SeccompProfile.bundle(
+                cwd,
+                Path.of("/var/lib/crio/runroot/overlay-containers/" + id + "/userdata"),
+                Optional.of(id)))
+        .isEqualTo(cwd);
+    // a shim per container (Docker): the bundle is named after the container
+    assertThat(
+            SeccompProfile.bundle(
+                cwd, Path.of("/run/docker/containerd/daemon/moby/" + id), Optional.of(id)))
+        .isEqualTo(cwd);
+    // containerd's pod shim sits in the sandbox's bundle: the container's is beside it
+    assertThat(
+            SeccompProfile.bundle(
+                cwd,
+                Path.of("/run/containerd/io.containerd.runtime.v2.task/k8s.io/c0ffee"),
+                Optional.of(id)))
+        .isEqualTo(cwd.resolve("..").resolve(id));
+    // another container's userdata is not this one's
+    assertThat(
+            SeccompProfile.bundle(
+                cwd,
+                Path.of("/var/lib/crio/runroot/overlay-containers/c0ffee/userdata"),
+                Optional.of(id)))
+        .isEqualTo(cwd.resolve("..").resolve(id));
+    assertThat(SeccompProfile.bundle(cwd, Path.of("/"), Optional.empty())).isEqualTo(cwd);
   }
 
   @Test
