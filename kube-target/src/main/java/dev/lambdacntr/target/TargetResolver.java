@@ -141,6 +141,22 @@ public final class TargetResolver {
           ExitCode.CONTAINER_NOT_RUNNING,
           "container " + container + " of pod " + ref + " has no container ID yet");
     }
+    if (run == Run.LAST_ENDED && !id.startsWith("containerd://")) {
+      // the agent finds an ended run's files through containerd's CRI and snapshots (the test
+      // bed's Docker and CRI-O nodes showed each failing its own way further on)
+      throw new CntrException(
+          ExitCode.AGENT_RUNTIME_ERROR,
+          "container "
+              + container
+              + " of pod "
+              + ref
+              + " ran on "
+              + id.substring(0, scheme)
+              + " (node "
+              + spec.getNodeName()
+              + "): post-mortem sessions need containerd, whose CRI and snapshots keep what an"
+              + " ended run left; kubectl logs --previous shows its log");
+    }
     return new Target(
         pod.getMetadata().getNamespace(),
         pod.getMetadata().getName(),

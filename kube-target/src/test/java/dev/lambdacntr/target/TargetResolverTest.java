@@ -213,6 +213,22 @@ class TargetResolverTest {
         "container app of pod shop/cart-7d9f is not running: CrashLoopBackOff (back-off 5m0s restarting failed container); last exit code 2 (Error); restarts: 7; --post-mortem opens a session in what its last run left");
   }
 
+  /** A running pod whose container's last run, {@code containerId}, exited with 3. */
+  private static Pod runningAfterAnEndedRun(String containerId) {
+    return pod("app")
+        .editStatus()
+        .editFirstContainerStatus()
+        .withNewLastState()
+        .withNewTerminated()
+        .withExitCode(3)
+        .withContainerID(containerId)
+        .endTerminated()
+        .endLastState()
+        .endContainerStatus()
+        .endStatus()
+        .build();
+  }
+
   @Test
   void aPostMortemTakesTheLastEndedRun() {
     String dead = "9c1e".repeat(16);
@@ -240,19 +256,7 @@ class TargetResolverTest {
     assertThat(target.runtime()).isEqualTo("containerd");
 
     // running again: the run before the current one
-    Pod restarted =
-        pod("app")
-            .editStatus()
-            .editFirstContainerStatus()
-            .withNewLastState()
-            .withNewTerminated()
-            .withExitCode(3)
-            .withContainerID("containerd://" + dead)
-            .endTerminated()
-            .endLastState()
-            .endContainerStatus()
-            .endStatus()
-            .build();
+    Pod restarted = runningAfterAnEndedRun("containerd://" + dead);
     assertThat(
             TargetResolver.select(restarted, Optional.empty(), TargetResolver.Run.LAST_ENDED)
                 .containerId())
@@ -265,6 +269,20 @@ class TargetResolverTest {
         ExitCode.CONTAINER_NOT_RUNNING,
         "container app of pod shop/cart-7d9f has no ended run to look at: it has not exited since"
             + " it started, or the kubelet has removed what its last run left");
+
+    // on Docker or CRI-O: refused before any agent, naming the runtime and the node
+    for (String runtime : List.of("docker", "cri-o")) {
+      Pod elsewhere = runningAfterAnEndedRun(runtime + "://" + dead);
+      fails(
+          () -> TargetResolver.select(elsewhere, Optional.empty(), TargetResolver.Run.LAST_ENDED),
+          ExitCode.AGENT_RUNTIME_ERROR,
+          "container app of pod shop/cart-7d9f ran on "
+              + runtime
+              + " (node "
+              + elsewhere.getSpec().getNodeName()
+              + "): post-mortem sessions need containerd, whose CRI and snapshots keep what an"
+              + " ended run left; kubectl logs --previous shows its log");
+    }
   }
 
   @Test
