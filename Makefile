@@ -26,7 +26,7 @@ format:          ## rewrite sources with the project's formatter
 images:          ## the images, as OCI archives under /var/cache/lambda-cntr/images (debug needs the agent's dist)
 	images/build pause coredns target-busybox target-static demo-function debug
 
-cluster:         ## bring up the local two-node Kubernetes (KUBECONFIG=/var/lib/lambda-cntr-testbed/kubeconfig)
+cluster:         ## bring up the local Kubernetes: containerd, Docker and CRI-O nodes (KUBECONFIG=/var/lib/lambda-cntr-testbed/kubeconfig)
 	testbed/up
 
 cluster-down:    ## tear the local Kubernetes down, leaving nothing behind

@@ -25,11 +25,16 @@ PROJECT_VERSION=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$R
 # Network: the node addresses live on the loopback interface (kubelet refuses 127.0.0.0/8 as a
 # node IP, see testbed/README.md), pods get one bridge and one /24 per node, services a /16 of
 # their own.
-NODES=(testbed-node-1 testbed-node-2)
-NODE_IPS=(10.217.0.1 10.217.0.2)
-POD_SUBNETS=(10.218.1.0/24 10.218.2.0/24)
-POD_GATEWAYS=(10.218.1.1 10.218.2.1)
-BRIDGES=(lcntr-tb-br1 lcntr-tb-br2)
+# Every node the test bed knows, with its container runtime: two on containerd, one on Docker
+# through cri-dockerd, one on CRI-O. testbed/up starts those in LAMBDA_CNTR_TESTBED_NODES (node names, default
+# all; "testbed-node-1 testbed-node-2" is the small bed) and records them in $STATE/nodes-up;
+# testbed/down and testbed/leftovers look at every node, whichever ran.
+NODES=(testbed-node-1 testbed-node-2 testbed-node-docker testbed-node-crio)
+RUNTIMES=(containerd containerd docker cri-o)
+NODE_IPS=(10.217.0.1 10.217.0.2 10.217.0.3 10.217.0.4)
+POD_SUBNETS=(10.218.1.0/24 10.218.2.0/24 10.218.3.0/24 10.218.4.0/24)
+POD_GATEWAYS=(10.218.1.1 10.218.2.1 10.218.3.1 10.218.4.1)
+BRIDGES=(lcntr-tb-br1 lcntr-tb-br2 lcntr-tb-br3 lcntr-tb-br4)
 CLUSTER_CIDR=10.218.0.0/16
 SERVICE_CIDR=10.219.0.0/16
 KUBERNETES_SERVICE_IP=10.219.0.1
@@ -46,7 +51,7 @@ ETCD_PEER_PORT=12380
 CONTROLLER_MANAGER_PORT=20257
 SCHEDULER_PORT=20259
 KUBELET_PORT=20250
-KUBELET_HEALTHZ_PORTS=(20241 20242)
+KUBELET_HEALTHZ_PORTS=(20241 20242 20243 20244)
 PROXY_HEALTHZ_PORT=20256
 PROXY_METRICS_PORT=20249
 
@@ -56,8 +61,9 @@ CGROUP_PARENT=lambda-cntr-testbed
 KUBECONFIG_ADMIN=$STATE/kubeconfig
 
 # Host paths the components create outside the state directory, deepest first: the kubelet's
-# device plugin socket directory and container log links, libcni's result cache.
-HOST_PATHS=(/var/lib/kubelet/device-plugins /var/lib/kubelet /var/log/containers /var/lib/cni/results /var/lib/cni)
+# device plugin socket directory and container log links, libcni's result cache, dockerd's plugin
+# socket directory, the mount point of skopeo's private cache (images/build import).
+HOST_PATHS=(/var/lib/kubelet/device-plugins /var/lib/kubelet /var/log/containers /var/lib/cni/results /var/lib/cni /run/docker/plugins /run/docker /var/lib/containers)
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 die() {
@@ -65,8 +71,46 @@ die() {
   exit 1
 }
 
+# The CRI servers of the Docker and CRI-O nodes, built from their Go modules by
+# testbed/build-runtimes. cri-dockerd 0.4 needs Docker's API 1.42; Debian's Docker 20.10 speaks 1.41.
+CRI_DOCKERD_VERSION=v0.3.17
+CRI_DOCKERD_BIN=$CACHE/cri-dockerd-$CRI_DOCKERD_VERSION/bin
+CRIO_VERSION=v1.34.0
+CRIO_BIN=$CACHE/cri-o-$CRIO_VERSION/bin
+
 node_dir() { echo "$STATE/nodes/${NODES[$1]}"; }
 containerd_socket() { echo "$(node_dir "$1")/containerd/containerd.sock"; }
+# The Docker node's engine: its API socket, its exec root (runc's state is under runtime-runc/).
+docker_socket() { echo "$(node_dir "$1")/docker/docker.sock"; }
+docker_exec_root() { echo "$(node_dir "$1")/docker/exec"; }
+# The CRI-O node's state: its storage root and run root (containers-storage), socket, runc root.
+crio_dir() { echo "$(node_dir "$1")/crio"; }
+# cri_socket I: the CRI endpoint node I's kubelet talks to.
+cri_socket() {
+  case ${RUNTIMES[$1]} in
+    containerd) containerd_socket "$1" ;;
+    docker) echo "$(node_dir "$1")/cri-dockerd.sock" ;;
+    cri-o) echo "$(crio_dir "$1")/crio.sock" ;;
+  esac
+}
+# runc_roots I: the runc state roots of node I's runtime (for containers that outlived it).
+runc_roots() {
+  case ${RUNTIMES[$1]} in
+    containerd) echo "$(node_dir "$1")/runc" ;;
+    docker) echo "$(docker_exec_root "$1")/runtime-runc/moby" ;;
+    cri-o) echo "$(crio_dir "$1")/runc" ;;
+  esac
+}
+
+# up_node_indices: the indices (into NODES) of the nodes testbed/up started, or is to start.
+up_node_indices() {
+  local wanted i
+  if [ -f "$STATE/nodes-up" ]; then wanted=$(cat "$STATE/nodes-up"); else wanted=${LAMBDA_CNTR_TESTBED_NODES:-${NODES[*]}}; fi
+  for i in "${!NODES[@]}"; do
+    [[ " $wanted " == *" ${NODES[$i]} "* ]] && echo "$i"
+  done
+  return 0
+}
 
 kubectl_admin() { "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_ADMIN" "$@"; }
 

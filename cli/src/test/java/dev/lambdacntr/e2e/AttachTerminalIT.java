@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * exit} ends the session with its status, and the terminal is exactly as before ({@code stty -a})
  * with echo on. The target is unchanged afterwards.
  */
+@Tag("runtime-core") // also on each node of another runtime (scripts/e2e)
 class AttachTerminalIT {
 
   private static final String TARGET = "busybox";

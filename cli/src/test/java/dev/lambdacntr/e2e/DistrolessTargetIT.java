@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 65532), where {@code kubectl exec} has nothing to run. The session brings its own shell and
  * tools, runs as the target's user, sees its process and reaches its server on localhost.
  */
+@Tag("runtime-core") // also on each node of another runtime (scripts/e2e)
 class DistrolessTargetIT {
 
   private static final String TARGET = "distroless";

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /var/lib/cntr}, host name and network are the target's, the exit status and the bytes come back,
  * and the session is recorded on the pod. The target is unchanged afterwards.
  */
+@Tag("runtime-core") // also on each node of another runtime (scripts/e2e)
 class ExecuteIT {
 
   private static final String TARGET = "busybox";

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * (tcpdump runs with {@code -Z root}: the session's /etc/passwd is the target's, which has no
  * {@code tcpdump} user to drop privileges to.)
  */
+@Tag("runtime-core") // also on each node of another runtime (scripts/e2e)
 class NetworkProbingIT {
 
   static TestCluster cluster;
@@ -42,8 +44,9 @@ class NetworkProbingIT {
     namespace = cluster.namespace("net");
     lambdaCntr =
         new LambdaCntr(cluster.settings(), namespace.name(), namespace.agentNamespace("net"));
-    // the distroless server, as root so that its capabilities (and the session's) include
-    // CAP_NET_RAW, which tcpdump needs in the pod's network namespace
+    // the distroless server, as root with CAP_NET_RAW, so that the session (which has the
+    // target's capabilities) may capture in the pod's network namespace; named, because CRI-O's
+    // default capabilities, unlike containerd's and Docker's, leave it out
     Pod pod =
         new PodBuilder(
                 E2eNamespace.target("web", cluster.firstNode(), cluster.settings().staticImage()))
@@ -51,6 +54,13 @@ class NetworkProbingIT {
             .withNewSecurityContext()
             .withRunAsUser(0L)
             .endSecurityContext()
+            .editFirstContainer()
+            .withNewSecurityContext()
+            .withNewCapabilities()
+            .addToAdd("NET_RAW")
+            .endCapabilities()
+            .endSecurityContext()
+            .endContainer()
             .endSpec()
             .build();
     web = cluster.runReady(namespace.name(), pod);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * backtrace and variables of the C target through gdbserver; a DAP client (as VS Code speaks it)
  * stops the Python target at a breakpoint through debugpy. The targets keep running.
  */
+@Tag("runtime-core") // also on each node of another runtime (scripts/e2e)
 class RemoteDebuggerIT {
 
   static TestCluster cluster;

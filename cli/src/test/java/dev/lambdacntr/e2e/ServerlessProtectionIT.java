@@ -18,6 +18,7 @@ import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * after the session (also when the CLI is killed with SIGKILL), and a scale to zero ends the
  * session with a message that says so.
  */
+@Tag("runtime-core") // also on each node of another runtime (scripts/e2e)
 class ServerlessProtectionIT {
 
   static final String COST = "controller.kubernetes.io/pod-deletion-cost";
@@ -80,6 +82,13 @@ class ServerlessProtectionIT {
             .addToLabels("app", "fn")
             .endMetadata()
             .withNewSpec()
+            // all on the suite's first node: in a runtime pass (scripts/e2e) that is the node of
+            // the runtime under test, which admits only pods that tolerate its taint
+            .addToNodeSelector("kubernetes.io/hostname", cluster.firstNode())
+            .addNewToleration()
+            .withOperator("Exists")
+            .withEffect("NoSchedule")
+            .endToleration()
             .withTerminationGracePeriodSeconds(2L)
             .addNewContainer()
             .withName("fn")

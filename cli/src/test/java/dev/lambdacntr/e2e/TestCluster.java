@@ -95,6 +95,13 @@ final class TestCluster {
     return nodes.get(0);
   }
 
+  /** The container runtime of {@code node} as the kubelet reports it: containerd, docker, cri-o. */
+  String runtimeOf(String node) {
+    String version =
+        client.nodes().withName(node).get().getStatus().getNodeInfo().getContainerRuntimeVersion();
+    return version.substring(0, Math.max(0, version.indexOf("://")));
+  }
+
   /** The second node: skipped (failed when {@code CI=true}) on a cluster with one node. */
   String secondNode() {
     if (nodes.size() < 2) {
