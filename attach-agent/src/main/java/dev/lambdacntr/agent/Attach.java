@@ -19,6 +19,7 @@ import dev.lambdacntr.agent.target.TargetSnapshot;
 import dev.lambdacntr.agent.view.CntrLayout;
 import dev.lambdacntr.agent.view.ExitedRoot;
 import dev.lambdacntr.agent.view.MountApi;
+import dev.lambdacntr.agent.view.SharedFuseTools;
 import dev.lambdacntr.agent.view.ToolsRoot;
 import dev.lambdacntr.agent.view.ViewBuilder;
 import dev.lambdacntr.protocol.AgentInvocation;
@@ -31,6 +32,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -52,9 +54,25 @@ import java.util.function.Consumer;
  */
 public final class Attach {
   private final Path home;
+  private final Optional<SharedFuseTools> sharedFuse;
 
+  /** A launched agent's: one session, its own FUSE server when it has the fuse backend. */
   public Attach(Path home) {
+    this(home, Optional.empty());
+  }
+
+  private Attach(Path home, Optional<SharedFuseTools> sharedFuse) {
     this.home = home;
+    this.sharedFuse = sharedFuse;
+  }
+
+  /**
+   * A resident agent's: its sessions with the fuse backend share one cntrfs mount of {@code
+   * toolsRoot} ({@link SharedFuseTools}), which stays warm between sessions and is let go {@code
+   * idle} after the last one ends.
+   */
+  public static Attach resident(Path home, Path toolsRoot, Duration idle) {
+    return new Attach(home, Optional.of(new SharedFuseTools(toolsRoot, Backends.cntrfs(), idle)));
   }
 
   int run(AgentInvocation invocation) {
@@ -73,7 +91,7 @@ public final class Attach {
       return runPostMortem(invocation, stdio);
     }
     Path toolsRoot = Path.of(invocation.toolsRoot().orElse("/"));
-    ToolsRoot tools = Backends.choose(invocation.fs(), toolsRoot);
+    ToolsRoot tools = Backends.choose(invocation.fs(), toolsRoot, sharedFuse);
     Trace.step("backend " + tools.name());
     List<Fd> forHelper = new ArrayList<>();
     Optional<SessionMarker> marker = Optional.empty();
@@ -126,7 +144,7 @@ public final class Attach {
     Path toolsRoot = Path.of(invocation.toolsRoot().orElse("/"));
     Consumer<String> warnings =
         stdio.<Consumer<String>>map(s -> s::warn).orElse(System.err::println);
-    ToolsRoot tools = Backends.choose(invocation.fs(), toolsRoot);
+    ToolsRoot tools = Backends.choose(invocation.fs(), toolsRoot, sharedFuse);
     Trace.step("backend " + tools.name());
     List<Fd> forHelper = new ArrayList<>();
     Optional<SessionMarker> marker = Optional.empty();

@@ -4,6 +4,7 @@ import dev.lambdacntr.agent.view.CntrfsToolsServer;
 import dev.lambdacntr.agent.view.FuseTools;
 import dev.lambdacntr.agent.view.MountApi;
 import dev.lambdacntr.agent.view.MountApiTools;
+import dev.lambdacntr.agent.view.SharedFuseTools;
 import dev.lambdacntr.agent.view.ToolsRoot;
 import dev.lambdacntr.agent.view.ToolsServer;
 import dev.lambdacntr.protocol.CntrException;
@@ -21,10 +22,20 @@ final class Backends {
   private Backends() {}
 
   static ToolsRoot choose(FsBackend backend, Path toolsRoot) {
+    return choose(backend, toolsRoot, Optional.empty());
+  }
+
+  /**
+   * Like {@link #choose(FsBackend, Path)}; {@code fuse} clones {@code shared}'s mount when it
+   * serves this tools root (a resident agent's).
+   */
+  static ToolsRoot choose(FsBackend backend, Path toolsRoot, Optional<SharedFuseTools> shared) {
     FsBackend chosen = backend == FsBackend.AUTO ? auto(MountApi.probe()) : backend;
+    Optional<SharedFuseTools> sharing = shared.filter(s -> s.root().equals(toolsRoot));
     return switch (chosen) {
       case MOUNT -> new MountApiTools(toolsRoot);
-      case FUSE -> new FuseTools(toolsRoot, cntrfs());
+      case FUSE ->
+          sharing.isPresent() ? sharing.get().forSession() : new FuseTools(toolsRoot, cntrfs());
       case AUTO -> throw new IllegalStateException("auto resolves to a backend");
     };
   }

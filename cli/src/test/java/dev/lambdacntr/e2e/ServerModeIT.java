@@ -392,6 +392,39 @@ class ServerModeIT {
     }
   }
 
+  /**
+   * The node agent serves every fuse session on its node from one cntrfs mount, so a session finds
+   * the tools root in the kernel's caches as earlier sessions left them: a session opened while
+   * another is open sees the same file system (device), where servers of their own would be two.
+   */
+  @Test
+  void fuseSessionsOnANodeShareTheNodeAgentsCntrfsMount() {
+    String device = "awk '$5 == \"/\"' /proc/self/mountinfo | grep -q fuse.cntrfs && stat -c %d /";
+    List<String> fuse = List.of("--mode", "server", "--fs", "fuse");
+    RunningCli held =
+        RunningCli.start(
+            admin,
+            admin.session(
+                "execute",
+                fuse,
+                List.of("target"),
+                List.of("sh", "-c", device + "; read -r line || true")));
+    try {
+      String first =
+          held.awaitLine(
+              "the first session's device", line -> line.matches("[0-9]+"), Duration.ofMinutes(1));
+      LambdaCntr.Result second = admin.execute(fuse, List.of("target"), "sh", "-c", device);
+      assertThat(second.exit()).as(second.toString()).isZero();
+      assertThat(second.stdout())
+          .as("the tools root's device in a session opened beside the first: " + second)
+          .isEqualTo(first + "\n");
+      held.closeStdin();
+      assertThat(held.awaitExit(Duration.ofSeconds(60))).as(held.toString()).isZero();
+    } finally {
+      held.kill();
+    }
+  }
+
   @Test
   void statusShowsTheGatewayAndTheNodeAgentsPerNode() {
     LambdaCntr.Result r = admin.run("status", "--namespace", INSTALL_NS);

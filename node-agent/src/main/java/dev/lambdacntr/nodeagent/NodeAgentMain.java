@@ -27,7 +27,8 @@ public final class NodeAgentMain {
     try {
       NodeAgentOptions options = NodeAgentOptions.parse(arguments);
       options.requireReadableFiles();
-      Attach attach = new Attach(home());
+      Attach attach =
+          Attach.resident(home(), Path.of(options.toolsRoot().orElse("/")), options.fuseIdle());
       Vertx vertx =
           Vertx.vertx(
               new VertxOptions()

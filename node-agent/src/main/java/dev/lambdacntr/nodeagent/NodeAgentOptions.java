@@ -4,6 +4,7 @@ import dev.lambdacntr.protocol.CntrException;
 import dev.lambdacntr.protocol.ExitCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,18 +17,28 @@ import java.util.Optional;
  * @param key the server's private key (PEM: PKCS#8, or PKCS#1 RSA, or SEC1 EC)
  * @param clientCa the certificate authority a client's certificate must chain to (PEM)
  * @param toolsRoot the sessions' tools root, or empty for the agent's own root
+ * @param fuseIdle how long the fuse sessions' shared cntrfs mount stays after its last session
  */
 record NodeAgentOptions(
-    String host, int port, Path cert, Path key, Path clientCa, Optional<String> toolsRoot) {
+    String host,
+    int port,
+    Path cert,
+    Path key,
+    Path clientCa,
+    Optional<String> toolsRoot,
+    Duration fuseIdle) {
 
   static final String DEFAULT_LISTEN = "0.0.0.0:10251";
+  static final Duration DEFAULT_FUSE_IDLE = Duration.ofMinutes(10);
 
   static final String USAGE =
       """
       usage: lambda-cntr-node-agent --cert FILE --key FILE --client-ca FILE
-                                    [--listen HOST:PORT] [--tools-root DIR]
+                                    [--listen HOST:PORT] [--tools-root DIR] [--fuse-idle SECONDS]
       Serves lambda-cntr sessions to the gateway over mutual TLS: a client must present a
-      certificate of the CA in --client-ca. --listen defaults to 0.0.0.0:10251.
+      certificate of the CA in --client-ca. --listen defaults to 0.0.0.0:10251. Sessions with
+      fs=fuse share one cntrfs mount of the tools root, kept --fuse-idle seconds (default 600)
+      after its last session ends.
         GET /v1/sessions?containerId=ID&podUid=UID[&tty=true][&fs=auto|mount|fuse][&command=ARG...]
             WebSocket, subprotocol v5.channel.k8s.io (the kubelet's pods/exec channels)
         GET /healthz, GET /version
@@ -39,6 +50,7 @@ record NodeAgentOptions(
     Optional<Path> key = Optional.empty();
     Optional<Path> clientCa = Optional.empty();
     Optional<String> toolsRoot = Optional.empty();
+    Duration fuseIdle = DEFAULT_FUSE_IDLE;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
@@ -47,6 +59,7 @@ record NodeAgentOptions(
         case "--key" -> key = Optional.of(Path.of(value(args, ++i, arg)));
         case "--client-ca" -> clientCa = Optional.of(Path.of(value(args, ++i, arg)));
         case "--tools-root" -> toolsRoot = Optional.of(value(args, ++i, arg));
+        case "--fuse-idle" -> fuseIdle = seconds(value(args, ++i, arg), arg);
         default -> throw usage("unknown option '" + arg + "'");
       }
     }
@@ -73,7 +86,20 @@ record NodeAgentOptions(
         cert.orElseThrow(() -> usage("--cert FILE is required")),
         key.orElseThrow(() -> usage("--key FILE is required")),
         clientCa.orElseThrow(() -> usage("--client-ca FILE is required (mutual TLS only)")),
-        toolsRoot);
+        toolsRoot,
+        fuseIdle);
+  }
+
+  private static Duration seconds(String value, String option) {
+    try {
+      long seconds = Long.parseLong(value);
+      if (seconds >= 0) {
+        return Duration.ofSeconds(seconds);
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw usage(option + " needs a number of seconds (0 or more), not '" + value + "'");
   }
 
   /** Fails naming the first of the TLS files that cannot be read. */

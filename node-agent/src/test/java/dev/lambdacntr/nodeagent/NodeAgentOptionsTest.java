@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lambdacntr.protocol.CntrException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,20 @@ class NodeAgentOptionsTest {
                 Path.of("s.crt"),
                 Path.of("s.key"),
                 Path.of("ca.crt"),
-                Optional.empty()));
+                Optional.empty(),
+                Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void fuseIdleIsANumberOfSeconds() {
+    assertThat(NodeAgentOptions.parse(with("--fuse-idle", "0")).fuseIdle()).isZero();
+    assertThat(NodeAgentOptions.parse(with("--fuse-idle", "90")).fuseIdle())
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThatThrownBy(() -> NodeAgentOptions.parse(with("--fuse-idle", "5m")))
+        .isInstanceOf(CntrException.class)
+        .hasMessageContaining("--fuse-idle needs a number of seconds (0 or more), not '5m'");
+    assertThatThrownBy(() -> NodeAgentOptions.parse(with("--fuse-idle", "-1")))
+        .hasMessageContaining("not '-1'");
   }
 
   @Test

@@ -17,7 +17,8 @@ import java.time.Duration;
 public final class CntrfsToolsServer implements ToolsServer {
   /**
    * cntrfs's defaults, with a fixed number of serving threads: its default grows with the node's
-   * CPUs, and one debug shell's requests do not need dozens of threads in the agent's JVM.
+   * CPUs, and debug shells' requests do not need dozens of threads in the agent's JVM (a node
+   * agent's sessions share one server, {@link SharedFuseTools}).
    */
   private static final CntrfsOptions OPTIONS = CntrfsOptions.defaults().with("threads=4");
 
@@ -61,6 +62,11 @@ public final class CntrfsToolsServer implements ToolsServer {
     return "1".equals(System.getenv("LAMBDA_CNTR_TRACE"))
         ? System.err
         : new PrintStream(OutputStream.nullOutputStream());
+  }
+
+  @Override
+  public boolean serving() {
+    return !server.exited();
   }
 
   /**

@@ -58,6 +58,11 @@ public final class FuseTools implements ToolsRoot {
     }
   }
 
+  /** Whether the server still serves the mount made here (not yet made: false). */
+  boolean serving() {
+    return server != null && server.serving();
+  }
+
   @Override
   public boolean servedByAgent() {
     return true;

@@ -19,6 +19,9 @@ public interface ToolsServer extends AutoCloseable {
     ToolsServer serve(Fd fuse, Path root);
   }
 
+  /** Whether it still serves: its connection has not ended. */
+  boolean serving();
+
   /** Stops serving: the connection is aborted and the mount fails from then on. */
   @Override
   void close();

@@ -37,6 +37,10 @@ class NodeAgentIT {
       "/" + PODS + "/kubepods/besteffort/pod" + POD_UID + "/" + CONTAINER;
 
   static TestBed bed;
+
+  /** How long the agent keeps its shared cntrfs mount after the last fuse session. */
+  static final Duration FUSE_IDLE = Duration.ofSeconds(3);
+
   static int targetPid;
   static TestCertificates certs;
   static Process agent;
@@ -63,7 +67,9 @@ class NodeAgentIT {
                 "--key",
                 certs.key("server").toString(),
                 "--client-ca",
-                certs.cert("ca").toString())
+                certs.cert("ca").toString(),
+                "--fuse-idle",
+                Long.toString(FUSE_IDLE.toSeconds()))
             .redirectErrorStream(true)
             .redirectOutput(agentLog.toFile())
             .start();
@@ -287,22 +293,115 @@ class NodeAgentIT {
 
   @Test
   void theFuseBackendIsServedByTheResidentJvm() {
+    SessionClient.Outcome outcome =
+        fuseSession(
+            "awk '$5 == \"/\"' /proc/self/mountinfo | grep -q fuse && echo tools-over-fuse;"
+                + " cat /proc/1/cmdline");
+    assertThat(outcome.stdout()).startsWith("tools-over-fuse\n/bin/sleep");
+  }
+
+  /** A session with the fuse backend that runs {@code sh -c script} and must exit with 0. */
+  private static SessionClient.Outcome fuseSession(String script) {
     try (SessionClient gateway = gateway()) {
       SessionClient.Outcome outcome =
-          gateway
-              .open(
-                  fsQuery(
-                      POD_UID,
-                      false,
-                      "fuse",
-                      "sh",
-                      "-c",
-                      "awk '$5 == \"/\"' /proc/self/mountinfo | grep -q fuse && echo tools-over-fuse;"
-                          + " cat /proc/1/cmdline"))
-              .awaitEnd();
+          gateway.open(fsQuery(POD_UID, false, "fuse", "sh", "-c", script)).awaitEnd();
       assertThat(exitCode(outcome.status())).as(outcome.stderr()).contains("0");
-      assertThat(outcome.stdout()).startsWith("tools-over-fuse\n/bin/sleep");
+      return outcome;
     }
+  }
+
+  /**
+   * Sessions with the fuse backend share one cntrfs mount, so that the kernel's caches of the tools
+   * root outlive a session: a session opened while another holds its mount sees the same file
+   * system (its device; servers of their own would be two). A connection that ended (aborted here
+   * through the kernel's fusectl) is replaced by the next session, which works.
+   */
+  @Test
+  void fuseSessionsShareOneCntrfsMountAndAnEndedOneIsReplaced() throws Exception {
+    String first;
+    try (SessionClient holder = gateway()) {
+      SessionClient.Session held =
+          holder.open(fsQuery(POD_UID, false, "fuse", "sh", "-c", "stat -c %d /; sleep 300"));
+      awaitTrue(() -> held.stdoutSoFar().matches("[0-9]+\n"), "the first session's device");
+      first = held.stdoutSoFar().strip();
+      assertThat(toolsRootDevice())
+          .as("the tools root's device in a session opened beside the first")
+          .isEqualTo(first);
+      SessionClient.await(held.socket.close());
+    }
+    abortFuseConnection(first);
+    SessionClient.Outcome listing = fuseSession("ls /usr/bin | wc -l");
+    assertThat(Integer.parseInt(listing.stdout().strip()))
+        .as("names in /usr/bin through the replaced mount")
+        .isPositive();
+  }
+
+  /**
+   * The shared mount holds memory (threads, a descriptor per inode), so the agent lets it go once
+   * no session has used it for --fuse-idle: its /dev/fuse descriptors are closed.
+   */
+  @Test
+  void theSharedMountIsLetGoWhenNoSessionUsedItForFuseIdle() throws Exception {
+    fuseSession("true");
+    assertThat(fuseDescriptors())
+        .as("/dev/fuse descriptors of the agent after a session")
+        .isPositive();
+    long ended = System.nanoTime();
+    awaitTrue(() -> fuseDescriptors() == 0, "the agent to let the shared cntrfs mount go");
+    assertThat(Duration.ofNanos(System.nanoTime() - ended))
+        .as("time until the mount was let go")
+        .isGreaterThanOrEqualTo(FUSE_IDLE.minusMillis(500));
+  }
+
+  private static long fuseDescriptors() throws IOException {
+    long count = 0;
+    try (var fds = Files.list(Path.of("/proc", Long.toString(agent.pid()), "fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          if (Files.readSymbolicLink(fd).toString().equals("/dev/fuse")) {
+            count++;
+          }
+        } catch (IOException closedMeanwhile) {
+          // not a descriptor any more
+        }
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Aborts the FUSE connection of a file system by its device number, through fusectl (mounted for
+   * the call when the machine has not mounted it, and unmounted again).
+   */
+  private static void abortFuseConnection(String device) throws IOException {
+    Path connections = Path.of("/sys/fs/fuse/connections");
+    boolean mounted =
+        Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+            .anyMatch(line -> line.split(" ")[4].equals(connections.toString()));
+    if (!mounted) {
+      Commands.check("mount", "-t", "fusectl", "fusectl", connections.toString());
+    }
+    try {
+      // stat(1) prints glibc's dev_t; fusectl names a connection by the kernel's (major << 20 |
+      // minor)
+      long dev = Long.parseLong(device);
+      long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+      long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+      String connection = Long.toString((major << 20) | minor);
+      Files.writeString(connections.resolve(connection).resolve("abort"), "1");
+    } finally {
+      if (!mounted) {
+        Commands.check("umount", connections.toString());
+      }
+    }
+  }
+
+  /** The device of {@code /} (the tools root, over FUSE) in a new fuse session. */
+  private static String toolsRootDevice() {
+    SessionClient.Outcome outcome =
+        fuseSession("awk '$5 == \"/\"' /proc/self/mountinfo | grep -q fuse && stat -c %d /");
+    assertThat(outcome.stdout()).as(outcome.stderr()).matches("[0-9]+\n");
+    return outcome.stdout().strip();
   }
 
   @Test
