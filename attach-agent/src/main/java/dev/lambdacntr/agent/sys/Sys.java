@@ -113,9 +113,27 @@ public final class Sys {
     }
   }
 
+  /**
+   * A detached copy of the detached mount {@code mount} (its own mount, not the ones below); empty
+   * when the kernel refuses to copy a detached mount (EINVAL), as older kernels do (6.18 copies
+   * it).
+   */
+  public static Optional<Fd> cloneDetachedMount(Fd mount, ExitCode code, String what) {
+    int flags = Mounts.OPEN_TREE_CLONE | Fcntl.O_CLOEXEC | Fcntl.AT_EMPTY_PATH;
+    try (Arena arena = Arena.ofConfined()) {
+      return unless(
+          Errno.EINVAL, Mounts.openTree(mount.value(), Libc.cstr(arena, ""), flags), code, what);
+    }
+  }
+
   /** The descriptor a call returned; empty when it failed with ENOENT, thrown otherwise. */
   private static Optional<Fd> unlessMissing(int fd, ExitCode code, String what) {
-    if (fd == -Errno.ENOENT) {
+    return unless(Errno.ENOENT, fd, code, what);
+  }
+
+  /** The descriptor a call returned; empty when it failed with {@code errno}, thrown otherwise. */
+  private static Optional<Fd> unless(int errno, int fd, ExitCode code, String what) {
+    if (fd == -errno) {
       return Optional.empty();
     }
     return Optional.of(new Fd((int) check(fd, code, what)));

@@ -3,18 +3,14 @@ package dev.lambdacntr.agent.view;
 import dev.lambdacntr.agent.sys.Fd;
 import dev.lambdacntr.agent.sys.Sys;
 import dev.lambdacntr.protocol.ExitCode;
-import dev.lambdacntr.sys.Errno;
-import dev.lambdacntr.sys.Fcntl;
-import dev.lambdacntr.sys.Libc;
-import dev.lambdacntr.sys.Mounts;
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code fuse} backend in a resident agent (the node agent): one cntrfs mount of the tools
- * root, made for the first session that asks for it and kept while the agent lives, cloned into
+ * root, made for the first session that asks for it and kept while sessions use it, cloned into
  * each session's view. The tools root is the agent's read-only image and nothing changes it, so
  * what the kernel cached for one session (names, attributes, directory listings, pages) serves the
  * next: the second session on a node starts warm (issue 17), and the agent runs one cntrfs server,
@@ -63,9 +59,9 @@ public final class SharedFuseTools implements AutoCloseable {
    * A detached clone of the shared mount, made (or made anew) first if need be; empty when this
    * kernel refuses to clone a detached mount.
    */
-  private synchronized Fd cloneOrNull() {
+  private synchronized Optional<Fd> cloneShared() {
     if (clonesRefused) {
-      return null;
+      return Optional.empty();
     }
     if (shared == null || !shared.serving()) {
       close();
@@ -74,20 +70,13 @@ public final class SharedFuseTools implements AutoCloseable {
       shared = made;
       Thread.ofPlatform().daemon().name("cntrfs-idle-release").start(() -> releaseWhenIdle(made));
     }
-    int fd;
-    try (Arena arena = Arena.ofConfined()) {
-      fd =
-          Mounts.openTree(
-              mount.value(),
-              Libc.cstr(arena, ""),
-              Mounts.OPEN_TREE_CLONE | Fcntl.O_CLOEXEC | Fcntl.AT_EMPTY_PATH);
-    }
-    if (fd == -Errno.EINVAL) {
+    Optional<Fd> clone =
+        Sys.cloneDetachedMount(mount, FS, "clone the shared cntrfs mount of " + root);
+    if (clone.isEmpty()) {
       clonesRefused = true;
       close();
-      return null;
+      return clone;
     }
-    Fd clone = new Fd((int) Sys.check(fd, FS, "clone the shared cntrfs mount of " + root));
     sessions++;
     return clone;
   }
@@ -141,10 +130,10 @@ public final class SharedFuseTools implements AutoCloseable {
 
     @Override
     public Fd detachedMount() {
-      Fd clone = cloneOrNull();
-      if (clone != null) {
+      Optional<Fd> clone = cloneShared();
+      if (clone.isPresent()) {
         cloned = true;
-        return clone;
+        return clone.get();
       }
       own = new FuseTools(root, servers);
       return own.detachedMount();
