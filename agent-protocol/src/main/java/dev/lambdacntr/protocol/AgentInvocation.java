@@ -10,7 +10,7 @@ import java.util.Optional;
  *
  * <pre>
  * lambda-cntr-agent attach (--pid PID | CONTAINER_ID) [--runtime NAME] [--socket-path PATH]
- *                          [--pod-uid UID] [--fs auto|mount|fuse] [--tools-root DIR] [--tty] [--keep-env]
+ *                          [--pod-uid UID] [--container-name NAME] [--fs auto|mount|fuse] [--tools-root DIR] [--tty] [--keep-env]
  *                          [--tmp-size SIZE] [--no-seccomp] [--framed-stdin] [--post-mortem]
  *                          [-- CMD [ARGS...]]
  * </pre>
@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param containerId the runtime's container ID (without the {@code containerd://} prefix)
  * @param podUid the UID of the pod the container belongs to: the agent enters only a process whose
  *     cgroup path has both the pod UID and the container ID as components
+ * @param containerName the container's name in its pod, for {@code --post-mortem} only: when the
+ *     run {@code containerId} names is gone from the runtime (the kubelet removed it after a newer
+ *     run ended), the session is in the newest ended run of that name
  * @param runtime the runtime that owns the container ({@code containerd}, {@code cri-o}, {@code
  *     docker}), or empty when unknown; deprecated: the agent ignores it (with a warning), as it
  *     finds the container in the cgroup tree
@@ -45,6 +48,7 @@ public record AgentInvocation(
     Optional<Integer> pid,
     Optional<String> containerId,
     Optional<String> podUid,
+    Optional<String> containerName,
     Optional<String> runtime,
     Optional<String> socketPath,
     FsBackend fs,
@@ -84,6 +88,11 @@ public record AgentInvocation(
       throw new CntrException(
           ExitCode.AGENT_USAGE, "--post-mortem needs a CONTAINER_ID and --pod-uid, not --pid");
     }
+    containerName.ifPresent(AgentInvocation::requireContainerName);
+    if (containerName.isPresent() && !postMortem) {
+      throw new CntrException(
+          ExitCode.AGENT_USAGE, "--container-name is for --post-mortem, which names a run by it");
+    }
     command = List.copyOf(command);
   }
 
@@ -91,6 +100,7 @@ public record AgentInvocation(
   public static AgentInvocation forContainer(
       String containerId,
       Optional<String> podUid,
+      Optional<String> containerName,
       Optional<String> runtime,
       Optional<String> socketPath,
       FsBackend fs,
@@ -104,6 +114,7 @@ public record AgentInvocation(
         Optional.empty(),
         Optional.of(containerId),
         podUid,
+        containerName,
         runtime,
         socketPath,
         fs,
@@ -124,6 +135,7 @@ public record AgentInvocation(
     argv.add(ATTACH);
     pid.ifPresent(p -> addOption(argv, "--pid", Integer.toString(p)));
     podUid.ifPresent(u -> addOption(argv, "--pod-uid", u));
+    containerName.ifPresent(n -> addOption(argv, "--container-name", n));
     runtime.ifPresent(r -> addOption(argv, "--runtime", r));
     socketPath.ifPresent(s -> addOption(argv, "--socket-path", s));
     addOption(argv, "--fs", fs.flagValue());
@@ -162,6 +174,7 @@ public record AgentInvocation(
     Optional<Integer> pid = Optional.empty();
     Optional<String> containerId = Optional.empty();
     Optional<String> podUid = Optional.empty();
+    Optional<String> containerName = Optional.empty();
     Optional<String> runtime = Optional.empty();
     Optional<String> socketPath = Optional.empty();
     FsBackend fs = FsBackend.AUTO;
@@ -191,6 +204,7 @@ public record AgentInvocation(
         case "--tty" -> tty = true;
         case "--keep-env" -> keepEnv = true;
         case "--pod-uid" -> podUid = Optional.of(valueOf(args, ++i, arg));
+        case "--container-name" -> containerName = Optional.of(valueOf(args, ++i, arg));
         case "--tmp-size" -> tmpSize = valueOf(args, ++i, arg);
         case "--no-seccomp" -> noSeccomp = true;
         case "--framed-stdin" -> framedStdin = true;
@@ -212,6 +226,7 @@ public record AgentInvocation(
         pid,
         containerId,
         podUid,
+        containerName,
         runtime,
         socketPath,
         fs,
@@ -248,6 +263,13 @@ public record AgentInvocation(
   private static void requirePodUid(String uid) {
     if (!uid.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
       throw new CntrException(ExitCode.AGENT_USAGE, "not a pod UID: '" + uid + "'");
+    }
+  }
+
+  /** A Kubernetes container name is a DNS label (RFC 1123). */
+  private static void requireContainerName(String name) {
+    if (!name.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+      throw new CntrException(ExitCode.AGENT_USAGE, "not a container name: '" + name + "'");
     }
   }
 

@@ -15,6 +15,7 @@ class AgentInvocationTest {
         AgentInvocation.forContainer(
             "4f1c2a",
             Optional.of("9b3f6a2e-1c4d-4e8f-a0b2-c3d4e5f6a7b8"),
+            Optional.of("main"),
             Optional.of("containerd"),
             Optional.of("/run/containerd/containerd.sock"),
             FsBackend.FUSE,
@@ -33,6 +34,8 @@ class AgentInvocationTest {
             "attach",
             "--pod-uid",
             "9b3f6a2e-1c4d-4e8f-a0b2-c3d4e5f6a7b8",
+            "--container-name",
+            "main",
             "--runtime",
             "containerd",
             "--socket-path",
@@ -70,6 +73,28 @@ class AgentInvocationTest {
         .hasMessageContaining("--post-mortem needs a CONTAINER_ID and --pod-uid");
     assertThatThrownBy(() -> AgentInvocation.parse(List.of("--post-mortem", "--pid", "7")))
         .hasMessageContaining("--post-mortem needs");
+  }
+
+  @Test
+  void aContainerNameIsADnsLabelAndOnlyForAPostMortem() {
+    String uid = "9b3f6a2e-1c4d-4e8f-a0b2-c3d4e5f6a7b8";
+    assertThat(
+            AgentInvocation.parse(
+                    List.of("--post-mortem", "--pod-uid", uid, "--container-name", "app-1", "4f1c"))
+                .containerName())
+        .contains("app-1");
+    assertThatThrownBy(
+            () ->
+                AgentInvocation.parse(
+                    List.of("--post-mortem", "--pod-uid", uid, "--container-name", "../x", "4f1c")))
+        .isInstanceOf(CntrException.class)
+        .hasMessage("not a container name: '../x'");
+    assertThatThrownBy(
+            () ->
+                AgentInvocation.parse(
+                    List.of("--pod-uid", uid, "--container-name", "app-1", "4f1c")))
+        .isInstanceOf(CntrException.class)
+        .hasMessageContaining("--container-name is for --post-mortem");
   }
 
   @Test

@@ -153,6 +153,7 @@ public final class Attach {
             PostMortem.prepare(
                 invocation.containerId().orElseThrow(),
                 invocation.podUid().orElseThrow(),
+                invocation.containerName(),
                 warnings);
         NamespaceSet namespaces = NamespaceSet.open(postMortem.sandbox());
         SessionHelper helper = SessionHelper.open(home)) {

@@ -79,10 +79,13 @@ public record SessionRequest(
   }
 
   public ExecRequest agentExec(Target target, AgentPod agent, Progress progress) {
+    // the user may have accepted a post-mortem the CLI offered: the target says
+    boolean lastEnded = target.run() == TargetResolver.Run.LAST_ENDED;
     List<String> argv =
         AgentInvocation.forContainer(
                 target.containerId(),
                 Optional.of(target.podUid()),
+                lastEnded ? Optional.of(target.container()) : Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
                 fs,
@@ -90,8 +93,7 @@ public record SessionRequest(
                 keepEnv,
                 tmpSize,
                 noSeccomp,
-                // the user may have accepted a post-mortem the CLI offered: the target says
-                target.run() == TargetResolver.Run.LAST_ENDED,
+                lastEnded,
                 command)
             .toArgv();
     progress.detail("agent command: " + String.join(" ", argv));

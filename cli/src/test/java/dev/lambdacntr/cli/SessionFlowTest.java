@@ -181,6 +181,7 @@ class SessionFlowTest {
                     Optional.of(demoPodUid),
                     Optional.empty(),
                     Optional.empty(),
+                    Optional.empty(),
                     FsBackend.AUTO,
                     false,
                     false,

@@ -128,13 +128,7 @@ class HostilePodIT {
       // and the agent's own files, which every later session runs, cannot be changed in its pod
       Pod agent = cluster.servingAgent(lambdaCntr, cluster.firstNode());
       String write =
-          cluster.exec(
-              agent.getMetadata().getNamespace(),
-              agent.getMetadata().getName(),
-              agent.getSpec().getContainers().get(0).getName(),
-              "sh",
-              "-c",
-              "touch /opt/lambda-cntr/lib/planted 2>&1; true");
+          cluster.exec(agent, "sh", "-c", "touch /opt/lambda-cntr/lib/planted 2>&1; true");
       assertThat(write).contains("Read-only file system");
       session.terminate();
       session.awaitExit(Duration.ofSeconds(60));

@@ -92,8 +92,12 @@ class PostMortemIT {
     }
   }
 
+  private static Pod crashing() {
+    return cluster.client().pods().inNamespace(namespace.name()).withName(CRASHING).get();
+  }
+
   private static Optional<ContainerStatus> status() {
-    Pod pod = cluster.client().pods().inNamespace(namespace.name()).withName(CRASHING).get();
+    Pod pod = crashing();
     return pod == null || pod.getStatus() == null
         ? Optional.empty()
         : pod.getStatus().getContainerStatuses().stream().findFirst();
@@ -136,16 +140,7 @@ class PostMortemIT {
     assertNothingLeftOnTheNode();
     // the kubelet restarts the pod on its own schedule; the session never did
     assertThat(restarts()).isGreaterThanOrEqualTo(restartsBefore);
-    assertThat(
-            cluster
-                .client()
-                .pods()
-                .inNamespace(namespace.name())
-                .withName(CRASHING)
-                .get()
-                .getStatus()
-                .getPhase())
-        .isEqualTo("Running");
+    assertThat(crashing().getStatus().getPhase()).isEqualTo("Running");
   }
 
   @Test
@@ -194,6 +189,49 @@ class PostMortemIT {
     assertNothingLeftOnTheNode();
   }
 
+  /**
+   * The pod's status trails the runtime: the run a client read there may be gone, removed by the
+   * kubelet after a newer run ended. Given the container's name, the agent then takes the newest
+   * ended run of that name in the pod, and says so; without it, it refuses with 121. The agent in
+   * the node's serving pod is asked directly, with an ID the runtime never had standing in for the
+   * removed run.
+   */
+  @Test
+  void aRunRemovedSinceTheStatusWasReadGivesWayToTheNewestEndedRun() {
+    Pod agent = cluster.servingAgent(lambdaCntr, cluster.firstNode());
+    String uid = crashing().getMetadata().getUid();
+    String gone = "0123456789abcdef".repeat(4);
+    String attach = "lambda-cntr-agent attach --post-mortem --pod-uid " + uid;
+    String out =
+        cluster.exec(
+            agent,
+            "sh",
+            "-c",
+            attach
+                + " --container-name main "
+                + gone
+                + " -- cat /var/lib/cntr/tmp/marker </dev/null 2>&1; echo exit=$?; "
+                + attach
+                + " "
+                + gone
+                + " -- true </dev/null 2>&1; echo exit=$?");
+    assertThat(out)
+        .as(out)
+        .contains(
+            "run "
+                + gone
+                + " of container main is gone from the runtime: a newer run has ended since")
+        .contains("post-mortem of container main")
+        .contains("dead-marker\nexit=0\n")
+        .contains(
+            "container "
+                + gone
+                + " is gone from the runtime: the kubelet removes a dead container when a newer"
+                + " one of the same name has ended")
+        .endsWith("exit=" + ExitCode.AGENT_TARGET_NOT_FOUND.code() + "\n");
+    assertNothingLeftOnTheNode();
+  }
+
   @Test
   void cpTakesAFileOutOfTheLastRun() throws IOException {
     Path local = dir.resolve("marker");
@@ -236,12 +274,9 @@ class PostMortemIT {
   /** No hold of the container's files, and no mount of them in the node's mount namespace. */
   private void assertNothingLeftOnTheNode() {
     Pod agent = cluster.servingAgent(lambdaCntr, cluster.firstNode());
-    String agentNs = agent.getMetadata().getNamespace();
     String holds =
         cluster.exec(
-            agentNs,
-            agent.getMetadata().getName(),
-            agent.getSpec().getContainers().get(0).getName(),
+            agent,
             "sh",
             "-c",
             "ls -A /proc/1/root/var/lib/lambda-cntr/post-mortem 2>/dev/null; grep -c post-mortem"

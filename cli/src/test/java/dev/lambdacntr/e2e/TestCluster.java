@@ -199,6 +199,15 @@ final class TestCluster {
    * Runs a command in a container with the API's exec (what {@code kubectl exec} does): the view
    * from the target's own side, independent of lambda-cntr.
    */
+  /** {@link #exec} in the first container of {@code pod}. */
+  String exec(Pod pod, String... command) {
+    return exec(
+        pod.getMetadata().getNamespace(),
+        pod.getMetadata().getName(),
+        pod.getSpec().getContainers().get(0).getName(),
+        command);
+  }
+
   String exec(String namespace, String pod, String container, String... command) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

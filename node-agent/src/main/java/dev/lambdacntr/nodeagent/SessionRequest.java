@@ -11,18 +11,20 @@ import java.util.Set;
 
 /**
  * {@code GET
- * /v1/sessions?containerId=ID&podUid=UID&tty=true|false&fs=auto|mount|fuse&postMortem=true|false&command=ARG...}
+ * /v1/sessions?containerId=ID&podUid=UID&tty=true|false&fs=auto|mount|fuse&postMortem=true|false&containerName=NAME&command=ARG...}
  * as the gateway sends it: the container, the pod it must be in, whether the session has a
- * terminal, the file system backend, whether the container has exited (a post-mortem session) and
- * the command (none: the tools' shell). Anything else, a parameter given twice (but {@code
- * command}) or a value out of its range is refused with the agent's usage status (120) and a
- * message that names the parameter.
+ * terminal, the file system backend, whether the container has exited (a post-mortem session, with
+ * the container's name) and the command (none: the tools' shell). Anything else, a parameter given
+ * twice (but {@code command}) or a value out of its range is refused with the agent's usage status
+ * (120) and a message that names the parameter.
  *
  * @param containerId the container's ID (the name of its cgroup, below the pod's)
  * @param podUid the pod's UID, whose cgroup the container's must be directly below
  * @param tty whether the session gets a terminal
  * @param fs the file system backend
  * @param postMortem whether the container has exited: a session in what its run left
+ * @param containerName the container's name in its pod, for a post-mortem session: its newest ended
+ *     run is taken when the one {@code containerId} names is gone
  * @param command the program and its arguments, or empty for the tools' shell
  */
 public record SessionRequest(
@@ -31,11 +33,12 @@ public record SessionRequest(
     boolean tty,
     FsBackend fs,
     boolean postMortem,
+    Optional<String> containerName,
     List<String> command) {
 
   static final String PATH = "/v1/sessions";
   private static final Set<String> PARAMETERS =
-      Set.of("containerId", "podUid", "tty", "fs", "postMortem", "command");
+      Set.of("containerId", "podUid", "tty", "fs", "postMortem", "containerName", "command");
 
   public SessionRequest {
     command = List.copyOf(command);
@@ -48,7 +51,8 @@ public record SessionRequest(
         throw usage(
             "unknown parameter '"
                 + parameter.getKey()
-                + "' (known: containerId, podUid, tty, fs, postMortem, command)");
+                + "' (known: containerId, podUid, tty, fs, postMortem, containerName,"
+                + " command)");
       }
       if (!parameter.getKey().equals("command") && parameter.getValue().size() > 1) {
         throw usage("parameter '" + parameter.getKey() + "' given more than once");
@@ -69,11 +73,13 @@ public record SessionRequest(
           case "false" -> false;
           default -> throw usage("parameter 'postMortem' must be true or false");
         };
+    Optional<String> containerName = single(query, "containerName");
     List<String> command = query.getOrDefault("command", List.of());
     if (!command.isEmpty() && command.get(0).isEmpty()) {
       throw usage("parameter 'command': the program may not be empty");
     }
-    SessionRequest request = new SessionRequest(containerId, podUid, tty, fs, postMortem, command);
+    SessionRequest request =
+        new SessionRequest(containerId, podUid, tty, fs, postMortem, containerName, command);
     request.toInvocation(Optional.empty()); // the agent's own checks of ID, UID and the rest
     return request;
   }
@@ -84,6 +90,7 @@ public record SessionRequest(
         Optional.empty(),
         Optional.of(containerId),
         Optional.of(podUid),
+        containerName,
         Optional.empty(),
         Optional.empty(),
         fs,

@@ -54,7 +54,13 @@ class SessionRequestTest {
     assertThat(request)
         .isEqualTo(
             new SessionRequest(
-                ID, UID, true, FsBackend.FUSE, false, List.of("sh", "-c", "echo 'a b'")));
+                ID,
+                UID,
+                true,
+                FsBackend.FUSE,
+                false,
+                Optional.empty(),
+                List.of("sh", "-c", "echo 'a b'")));
     AgentInvocation invocation = request.toInvocation(Optional.of("/tools"));
     assertThat(invocation.containerId()).contains(ID);
     assertThat(invocation.podUid()).contains(UID);
@@ -68,15 +74,25 @@ class SessionRequestTest {
   void defaultsAreNoTerminalAutoAndTheShell() {
     SessionRequest request = SessionRequest.parse(query("containerId", ID, "podUid", UID));
     assertThat(request)
-        .isEqualTo(new SessionRequest(ID, UID, false, FsBackend.AUTO, false, List.of()));
+        .isEqualTo(
+            new SessionRequest(ID, UID, false, FsBackend.AUTO, false, Optional.empty(), List.of()));
   }
 
   @Test
   void aPostMortemReachesTheAgentsInvocation() {
     SessionRequest request =
-        SessionRequest.parse(query("containerId", ID, "podUid", UID, "postMortem", "true"));
+        SessionRequest.parse(
+            query("containerId", ID, "podUid", UID, "postMortem", "true", "containerName", "app"));
     assertThat(request.postMortem()).isTrue();
-    assertThat(request.toInvocation(Optional.empty()).postMortem()).isTrue();
+    AgentInvocation invocation = request.toInvocation(Optional.empty());
+    assertThat(invocation.postMortem()).isTrue();
+    assertThat(invocation.containerName()).contains("app");
+    refused(
+        query("containerId", ID, "podUid", UID, "postMortem", "true", "containerName", "A/b"),
+        "not a container name: 'A/b'");
+    refused(
+        query("containerId", ID, "podUid", UID, "containerName", "app"),
+        "--container-name is for --post-mortem");
     refused(
         query("containerId", ID, "podUid", UID, "postMortem", "yes"),
         "parameter 'postMortem' must be true or false");

@@ -40,14 +40,11 @@ public record ExitedContainer(
     String snapshotKey,
     RuntimeSpec spec) {
 
-  /** The CRI's {@code CONTAINER_EXITED}. */
-  private static final long EXITED = 2;
-
   /** The status's fields ({@code runtime.v1.ContainerStatus}) and the runtime's verbose info. */
   static ExitedContainer from(String id, WireMessage status, Map<String, String> info)
       throws IOException {
     long state = status.varint(3);
-    if (state != EXITED) {
+    if (state != RuntimeApi.EXITED) {
       throw new CntrException(
           ExitCode.AGENT_TARGET_NOT_FOUND,
           "container "

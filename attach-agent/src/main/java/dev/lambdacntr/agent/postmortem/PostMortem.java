@@ -41,8 +41,17 @@ public record PostMortem(
     Optional<String> core)
     implements AutoCloseable {
 
-  /** Finds the exited container {@code containerId} of pod {@code podUid} and prepares its view. */
-  public static PostMortem prepare(String containerId, String podUid, Consumer<String> warnings) {
+  /**
+   * Finds the exited container {@code containerId} of pod {@code podUid} and prepares its view. The
+   * client read that ID from the pod's status, which trails the runtime: when the run has ended
+   * again since and the kubelet has removed the run the ID names, the session is in the newest
+   * ended run of the container named {@code containerName}, and {@code warnings} says so.
+   */
+  public static PostMortem prepare(
+      String containerId,
+      String podUid,
+      Optional<String> containerName,
+      Consumer<String> warnings) {
     CgroupTree pod = CgroupTree.onThisHost(Optional.of(podUid));
     CgroupTree.Lookup anyOfPod = pod.oldestOfPod();
     if (anyOfPod.pid().isEmpty()) {
@@ -60,7 +69,7 @@ public record PostMortem(
     ExitedContainer container;
     RootLayers layers;
     try (RuntimeApi api = RuntimeApi.connect(runtime.socketPath())) {
-      container = api.status(containerId);
+      container = endedRun(api, containerId, podUid, containerName, warnings);
       layers =
           RootLayers.of(
               api.mounts(container.snapshotter(), container.snapshotKey()),
@@ -151,6 +160,40 @@ public record PostMortem(
       closeQuietly(sandbox, hold);
       throw e;
     }
+  }
+
+  private static ExitedContainer endedRun(
+      RuntimeApi api,
+      String containerId,
+      String podUid,
+      Optional<String> containerName,
+      Consumer<String> warnings) {
+    Optional<ExitedContainer> named = api.status(containerId);
+    if (named.isPresent()) {
+      return named.get();
+    }
+    Optional<String> newer =
+        containerName
+            .flatMap(name -> api.newestEnded(podUid, name))
+            .filter(id -> !id.equals(containerId));
+    Optional<ExitedContainer> newest = newer.flatMap(api::status);
+    if (newest.isEmpty()) {
+      throw new CntrException(
+          ExitCode.AGENT_TARGET_NOT_FOUND,
+          "container "
+              + containerId
+              + " is gone from the runtime: the kubelet removes a dead container when a newer"
+              + " one of the same name has ended, or with its pod, so nothing of that run is left"
+              + " to enter; `kubectl logs --previous` may still show its log");
+    }
+    warnings.accept(
+        "lambda-cntr: run "
+            + containerId
+            + " of container "
+            + containerName.orElseThrow()
+            + " is gone from the runtime: a newer run has ended since the pod's status was read;"
+            + " this session is in that newest ended run");
+    return newest.get();
   }
 
   private static void closeQuietly(TargetProcess sandbox, SnapshotHold hold) {

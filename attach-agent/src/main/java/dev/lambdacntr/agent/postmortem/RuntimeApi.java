@@ -20,6 +20,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -39,6 +42,17 @@ public final class RuntimeApi implements AutoCloseable {
 
   private static final MethodDescriptor<byte[], byte[]> CONTAINER_STATUS =
       unary("runtime.v1.RuntimeService/ContainerStatus");
+  private static final MethodDescriptor<byte[], byte[]> LIST_CONTAINERS =
+      unary("runtime.v1.RuntimeService/ListContainers");
+
+  /** The kubelet's labels on every container it makes: its pod's UID and its own name. */
+  static final String POD_UID_LABEL = "io.kubernetes.pod.uid";
+
+  static final String CONTAINER_NAME_LABEL = "io.kubernetes.container.name";
+
+  /** The CRI's {@code CONTAINER_EXITED}. */
+  static final long EXITED = 2;
+
   private static final MethodDescriptor<byte[], byte[]> SNAPSHOT_MOUNTS =
       unary("containerd.services.snapshots.v1.Snapshots/Mounts");
 
@@ -85,35 +99,88 @@ public final class RuntimeApi implements AutoCloseable {
   }
 
   /**
-   * The CRI's status of container {@code id}, with the runtime's verbose information.
-   *
-   * @throws CntrException {@link ExitCode#AGENT_TARGET_NOT_FOUND} when the runtime no longer has it
+   * The CRI's status of container {@code id}, with the runtime's verbose information; empty when
+   * the runtime no longer has it.
    */
-  public ExitedContainer status(String id) {
+  public Optional<ExitedContainer> status(String id) {
     byte[] request =
         encode(
             out -> {
               out.writeString(1, id);
               out.writeBool(2, true);
             });
-    byte[] reply =
-        call(
-            CONTAINER_STATUS,
-            request,
-            "the status of container " + id,
-            "container "
-                + id
-                + " is gone from the runtime: the kubelet removes a dead container when a newer"
-                + " one of the same name has ended, or with its pod, so nothing of that run is left"
-                + " to enter; `kubectl logs --previous` may still show its log");
+    Optional<byte[]> reply =
+        callIfFound(CONTAINER_STATUS, request, "the status of container " + id);
+    if (reply.isEmpty()) {
+      return Optional.empty();
+    }
     try {
-      WireMessage response = WireMessage.parse(reply);
-      return ExitedContainer.from(id, response.message(1), response.stringMap(2));
+      WireMessage response = WireMessage.parse(reply.get());
+      return Optional.of(ExitedContainer.from(id, response.message(1), response.stringMap(2)));
     } catch (IOException e) {
       throw new CntrException(
           ExitCode.AGENT_RUNTIME_ERROR,
           "cannot read the runtime's status of container " + id + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The ID of the newest ended run (highest attempt, then latest creation) of container {@code
+   * name} of pod {@code podUid}, by the kubelet's labels; empty when the runtime has none.
+   */
+  public Optional<String> newestEnded(String podUid, String name) {
+    byte[] request =
+        encode(
+            out ->
+                out.writeByteArray(
+                    1, listFilter(Map.of(POD_UID_LABEL, podUid, CONTAINER_NAME_LABEL, name))));
+    byte[] reply =
+        callIfFound(LIST_CONTAINERS, request, "the ended runs of container " + name)
+            .orElse(new byte[0]);
+    try {
+      return newestOf(WireMessage.parse(reply).messages(1));
+    } catch (IOException e) {
+      throw new CntrException(
+          ExitCode.AGENT_RUNTIME_ERROR,
+          "cannot read the runtime's list of the ended runs of container "
+              + name
+              + ": "
+              + e.getMessage());
+    }
+  }
+
+  /** A {@code runtime.v1.ContainerFilter} of exited containers with {@code labels}. */
+  static byte[] listFilter(Map<String, String> labels) {
+    return encode(
+        out -> {
+          out.writeByteArray(2, encode(state -> state.writeEnum(1, (int) EXITED)));
+          for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
+            out.writeByteArray(
+                4,
+                encode(
+                    entry -> {
+                      entry.writeString(1, label.getKey());
+                      entry.writeString(2, label.getValue());
+                    }));
+          }
+        });
+  }
+
+  /** The newest of {@code runtime.v1.Container}s by attempt, then creation time. */
+  static Optional<String> newestOf(List<WireMessage> containers) throws IOException {
+    String newest = null;
+    long attempt = -1;
+    long created = Long.MIN_VALUE;
+    for (WireMessage container : containers) {
+      long thisAttempt = container.message(3).varint(2);
+      long thisCreated = container.varint(7);
+      if (thisAttempt > attempt || (thisAttempt == attempt && thisCreated > created)) {
+        newest = container.string(1);
+        attempt = thisAttempt;
+        created = thisCreated;
+      }
+    }
+    return Optional.ofNullable(newest).filter(id -> !id.isEmpty());
   }
 
   /** The mounts that make snapshot {@code key} of {@code snapshotter} a root filesystem. */
@@ -145,16 +212,24 @@ public final class RuntimeApi implements AutoCloseable {
 
   private byte[] call(
       MethodDescriptor<byte[], byte[]> method, byte[] request, String what, String notFound) {
+    return callIfFound(method, request, what)
+        .orElseThrow(() -> new CntrException(ExitCode.AGENT_TARGET_NOT_FOUND, notFound));
+  }
+
+  /** The reply to a unary call; empty when the runtime answers NOT_FOUND. */
+  private Optional<byte[]> callIfFound(
+      MethodDescriptor<byte[], byte[]> method, byte[] request, String what) {
     try {
-      return ClientCalls.blockingUnaryCall(
-          namespaced,
-          method,
-          CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS),
-          request);
+      return Optional.of(
+          ClientCalls.blockingUnaryCall(
+              namespaced,
+              method,
+              CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS),
+              request));
     } catch (StatusRuntimeException e) {
       Status.Code code = e.getStatus().getCode();
       if (code == Status.Code.NOT_FOUND) {
-        throw new CntrException(ExitCode.AGENT_TARGET_NOT_FOUND, notFound, e);
+        return Optional.empty();
       }
       String detail = e.getStatus().getDescription();
       String message =
@@ -179,11 +254,11 @@ public final class RuntimeApi implements AutoCloseable {
     }
   }
 
-  private interface Fields {
+  interface Fields {
     void write(CodedOutputStream out) throws IOException;
   }
 
-  private static byte[] encode(Fields fields) {
+  static byte[] encode(Fields fields) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);
     try {

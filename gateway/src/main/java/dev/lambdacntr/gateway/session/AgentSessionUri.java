@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The node agent's session request: {@code /v1/sessions?containerId=ID&podUid=UID&tty=..&fs=..},
- * {@code postMortem=true} for a post-mortem session, and one {@code command} per argument. Pure.
+ * {@code postMortem=true&containerName=NAME} for a post-mortem session, and one {@code command} per
+ * argument. Pure.
  */
 public final class AgentSessionUri {
 
@@ -23,6 +24,7 @@ public final class AgentSessionUri {
       boolean tty,
       String fs,
       boolean postMortem,
+      String containerName,
       List<String> command) {
     List<String> params = new ArrayList<>();
     params.add("containerId=" + encode(containerId));
@@ -31,6 +33,7 @@ public final class AgentSessionUri {
     params.add("fs=" + encode(fs));
     if (postMortem) {
       params.add("postMortem=true");
+      params.add("containerName=" + encode(containerName));
     }
     command.forEach(arg -> params.add("command=" + encode(arg)));
     return "/v1/sessions?" + String.join("&", params);

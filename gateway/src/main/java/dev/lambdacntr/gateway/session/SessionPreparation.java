@@ -95,6 +95,7 @@ public final class SessionPreparation {
             query.tty(),
             query.fs(),
             query.postMortem(),
+            target.container(),
             query.command()),
         checked.policy().maxSession());
   }
