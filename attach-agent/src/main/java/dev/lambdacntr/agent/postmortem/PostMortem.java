@@ -13,8 +13,10 @@ import dev.lambdacntr.sys.Fcntl;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -41,11 +43,15 @@ public record PostMortem(
     Optional<String> core)
     implements AutoCloseable {
 
+  /** How many runs a session tries before it gives up: each one replaced while it was prepared. */
+  private static final int MAX_RUNS = 4;
+
   /**
    * Finds the exited container {@code containerId} of pod {@code podUid} and prepares its view. The
    * client read that ID from the pod's status, which trails the runtime: when the run has ended
-   * again since and the kubelet has removed the run the ID names, the session is in the newest
-   * ended run of the container named {@code containerName}, and {@code warnings} says so.
+   * again since, the kubelet removes the older run (its log, then its snapshot, then its record),
+   * possibly while the session holds it. Then the session is in the newest ended run of the
+   * container named {@code containerName}, and {@code warnings} says so.
    */
   public static PostMortem prepare(
       String containerId,
@@ -66,15 +72,61 @@ public record PostMortem(
     }
     RuntimeSocket runtime = RuntimeSocket.ofPodProcess(anyOfPod.pid().getAsInt());
     Trace.step("runtime at " + runtime.socket());
-    ExitedContainer container;
-    RootLayers layers;
     try (RuntimeApi api = RuntimeApi.connect(runtime.socketPath())) {
-      container = endedRun(api, containerId, podUid, containerName, warnings);
-      layers =
-          RootLayers.of(
-              api.mounts(container.snapshotter(), container.snapshotKey()),
-              container.snapshotKey());
+      Set<String> gone = new LinkedHashSet<>();
+      String id = containerId;
+      while (true) {
+        Optional<PostMortem> prepared = prepareRun(api, runtime, pod, id, podUid, warnings);
+        if (prepared.isPresent()) {
+          if (!gone.isEmpty()) {
+            warnings.accept(
+                "lambda-cntr: run "
+                    + containerId
+                    + " of container "
+                    + containerName.orElseThrow()
+                    + " is gone from the runtime: a newer run has ended since the pod's status was"
+                    + " read; this session is in that newest ended run");
+          }
+          return prepared.get();
+        }
+        gone.add(id);
+        Optional<String> newer =
+            containerName
+                .flatMap(name -> api.newestEnded(podUid, name))
+                .filter(next -> !gone.contains(next));
+        if (newer.isEmpty() || gone.size() == MAX_RUNS) {
+          throw new CntrException(
+              ExitCode.AGENT_TARGET_NOT_FOUND,
+              "container "
+                  + containerId
+                  + " is gone from the runtime: the kubelet removes a dead container when a newer"
+                  + " one of the same name has ended, or with its pod, so nothing of that run is"
+                  + " left to enter; `kubectl logs --previous` may still show its log");
+        }
+        id = newer.get();
+      }
     }
+  }
+
+  /** The session in run {@code id}; empty when the runtime removes it before it is held. */
+  private static Optional<PostMortem> prepareRun(
+      RuntimeApi api,
+      RuntimeSocket runtime,
+      CgroupTree pod,
+      String id,
+      String podUid,
+      Consumer<String> warnings) {
+    Optional<ExitedContainer> status = api.status(id);
+    if (status.isEmpty()) {
+      return Optional.empty();
+    }
+    ExitedContainer container = status.get();
+    Optional<List<RuntimeApi.Mount>> mounts =
+        api.mounts(container.snapshotter(), container.snapshotKey());
+    if (mounts.isEmpty()) {
+      return Optional.empty();
+    }
+    RootLayers layers = RootLayers.of(mounts.get(), container.snapshotKey());
     Trace.step("exited container's status and snapshot");
     CgroupTree.Lookup sandboxLookup = pod.find(container.sandboxId());
     if (sandboxLookup.pid().isEmpty()) {
@@ -83,7 +135,7 @@ public record PostMortem(
           "the sandbox "
               + container.sandboxId()
               + " of container "
-              + containerId
+              + id
               + " has no running process: "
               + sandboxLookup.detail());
     }
@@ -103,10 +155,16 @@ public record PostMortem(
             "lambda-cntr: warning: "
                 + SnapshotHold.BASE
                 + " is on another file system than the snapshot of container "
-                + containerId
+                + id
                 + ": its files are not held, and go if the kubelet removes it during the session");
       }
       PostMortemFiles.write(hold.info(), container, runtime.onHost(container.logPath()));
+      // what the kubelet removes goes in this order: the log, the snapshot, the record; a hold
+      // made while it did may lack files, so it counts only if the snapshot outlived it
+      if (!stillThere(api, container)) {
+        closeQuietly(sandbox, hold);
+        return Optional.empty();
+      }
       Optional<String> core =
           CoreDumps.collect(
               hold.info().resolve(PostMortemFiles.DIRECTORY),
@@ -126,7 +184,7 @@ public record PostMortem(
               new ExitedRoot.Source(mount.source(), mount.destination(), mount.recursive()));
         }
       }
-      String what = "exited container " + containerId;
+      String what = "exited container " + id;
       ExitedRoot root;
       try (Fd runtimeMounts =
           Sys.open(
@@ -149,12 +207,15 @@ public record PostMortem(
               Optional.empty(),
               List.of(),
               List.of());
-      return new PostMortem(sandbox, snapshot, root, hold, container, core);
+      return Optional.of(new PostMortem(sandbox, snapshot, root, hold, container, core));
     } catch (IOException e) {
       closeQuietly(sandbox, hold);
+      if (!stillThere(api, container)) {
+        return Optional.empty();
+      }
       throw new CntrException(
           ExitCode.AGENT_FILESYSTEM_FAILED,
-          "cannot hold the files of exited container " + containerId + ": " + e.getMessage(),
+          "cannot hold the files of exited container " + id + ": " + e.getMessage(),
           e);
     } catch (RuntimeException e) {
       closeQuietly(sandbox, hold);
@@ -162,38 +223,10 @@ public record PostMortem(
     }
   }
 
-  private static ExitedContainer endedRun(
-      RuntimeApi api,
-      String containerId,
-      String podUid,
-      Optional<String> containerName,
-      Consumer<String> warnings) {
-    Optional<ExitedContainer> named = api.status(containerId);
-    if (named.isPresent()) {
-      return named.get();
-    }
-    Optional<String> newer =
-        containerName
-            .flatMap(name -> api.newestEnded(podUid, name))
-            .filter(id -> !id.equals(containerId));
-    Optional<ExitedContainer> newest = newer.flatMap(api::status);
-    if (newest.isEmpty()) {
-      throw new CntrException(
-          ExitCode.AGENT_TARGET_NOT_FOUND,
-          "container "
-              + containerId
-              + " is gone from the runtime: the kubelet removes a dead container when a newer"
-              + " one of the same name has ended, or with its pod, so nothing of that run is left"
-              + " to enter; `kubectl logs --previous` may still show its log");
-    }
-    warnings.accept(
-        "lambda-cntr: run "
-            + containerId
-            + " of container "
-            + containerName.orElseThrow()
-            + " is gone from the runtime: a newer run has ended since the pod's status was read;"
-            + " this session is in that newest ended run");
-    return newest.get();
+  /** Whether the runtime still has the run and its snapshot. */
+  private static boolean stillThere(RuntimeApi api, ExitedContainer container) {
+    return api.status(container.id()).isPresent()
+        && api.mounts(container.snapshotter(), container.snapshotKey()).isPresent();
   }
 
   private static void closeQuietly(TargetProcess sandbox, SnapshotHold hold) {

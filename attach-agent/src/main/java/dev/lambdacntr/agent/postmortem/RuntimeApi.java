@@ -183,37 +183,32 @@ public final class RuntimeApi implements AutoCloseable {
     return Optional.ofNullable(newest).filter(id -> !id.isEmpty());
   }
 
-  /** The mounts that make snapshot {@code key} of {@code snapshotter} a root filesystem. */
-  public List<Mount> mounts(String snapshotter, String key) {
+  /**
+   * The mounts that make snapshot {@code key} of {@code snapshotter} a root filesystem; empty when
+   * the runtime no longer has it.
+   */
+  public Optional<List<Mount>> mounts(String snapshotter, String key) {
     byte[] request =
         encode(
             out -> {
               out.writeString(1, snapshotter);
               out.writeString(2, key);
             });
-    byte[] reply =
-        call(
-            SNAPSHOT_MOUNTS,
-            request,
-            "the mounts of snapshot " + key,
-            "the root filesystem of the container (snapshot " + key + ") is gone from the runtime");
+    Optional<byte[]> reply = callIfFound(SNAPSHOT_MOUNTS, request, "the mounts of snapshot " + key);
+    if (reply.isEmpty()) {
+      return Optional.empty();
+    }
     try {
       List<Mount> mounts = new ArrayList<>();
-      for (WireMessage mount : WireMessage.parse(reply).messages(1)) {
+      for (WireMessage mount : WireMessage.parse(reply.get()).messages(1)) {
         mounts.add(new Mount(mount.string(1), mount.string(2), mount.strings(4)));
       }
-      return mounts;
+      return Optional.of(mounts);
     } catch (IOException e) {
       throw new CntrException(
           ExitCode.AGENT_RUNTIME_ERROR,
           "cannot read the runtime's mounts of snapshot " + key + ": " + e.getMessage());
     }
-  }
-
-  private byte[] call(
-      MethodDescriptor<byte[], byte[]> method, byte[] request, String what, String notFound) {
-    return callIfFound(method, request, what)
-        .orElseThrow(() -> new CntrException(ExitCode.AGENT_TARGET_NOT_FOUND, notFound));
   }
 
   /** The reply to a unary call; empty when the runtime answers NOT_FOUND. */
