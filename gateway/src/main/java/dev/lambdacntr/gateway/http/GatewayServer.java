@@ -20,7 +20,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -216,7 +215,7 @@ public final class GatewayServer {
   private record Opened(
       PreparedSession prepared,
       Optional<TargetProtection> protection,
-      WebSocket agent,
+      SessionRelay relay,
       SessionTimes times) {}
 
   /**
@@ -289,7 +288,7 @@ public final class GatewayServer {
         .onFailure(e -> refuse(request, e, 0));
   }
 
-  private Future<WebSocket> connectAgent(PreparedSession prepared) {
+  private Future<SessionRelay> connectAgent(PreparedSession prepared) {
     WebSocketConnectOptions connect =
         new WebSocketConnectOptions()
             .setHost(prepared.agentIp())
@@ -300,11 +299,9 @@ public final class GatewayServer {
             .setConnectTimeout(5_000);
     return agents
         .connect(connect)
-        .map(
-            agent -> {
-              agent.pause(); // until the client's side is open: nothing the agent says is lost
-              return agent;
-            })
+        // paused, with its handlers, until the client's side is open: nothing the agent says is
+        // lost
+        .map(SessionRelay::hold)
         .recover(e -> Future.failedFuture(agentFailure(prepared, e)));
   }
 
@@ -348,20 +345,21 @@ public final class GatewayServer {
                       + " ("
                       + opened.times().describe(System.nanoTime())
                       + ")");
-              SessionRelay.start(
-                  vertx,
-                  client,
-                  opened.agent(),
-                  prepared.maxDuration(),
-                  () -> {
-                    GatewayLog.info("session ended: " + prepared.describe());
-                    release(opened.protection());
-                  });
+              opened
+                  .relay()
+                  .start(
+                      vertx,
+                      client,
+                      prepared.maxDuration(),
+                      () -> {
+                        GatewayLog.info("session ended: " + prepared.describe());
+                        release(opened.protection());
+                      });
             })
         .onFailure(
             e -> {
               release(opened.protection());
-              opened.agent().close((short) 1001, "the client's upgrade failed");
+              opened.relay().abandon("the client's upgrade failed");
               GatewayLog.info("session not opened (client upgrade failed): " + e.getMessage());
             });
   }

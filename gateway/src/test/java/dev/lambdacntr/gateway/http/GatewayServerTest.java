@@ -41,6 +41,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,14 @@ class GatewayServerTest {
     api.stop();
   }
 
-  /** The node agent's stand-in: mTLS with the agents' CA; echoes channel 0 on channel 1. */
+  /** What the agent's stand-in sends at once for the command {@code burst}. */
+  static final int BURST = 64 * 1024;
+
+  /**
+   * The node agent's stand-in: mTLS with the agents' CA; for the command {@code burst} sends {@link
+   * #BURST} bytes, its status and its close as soon as it is connected; else echoes channel 0 on
+   * channel 1, and on 255 sends its status and closes.
+   */
   Future<HttpServer> echoAgent() {
     return vertx
         .createHttpServer(
@@ -155,6 +163,19 @@ class GatewayServerTest {
                         .getName());
               } catch (Exception e) {
                 agentPeers.add("none");
+              }
+              if (ws.uri().endsWith("&command=burst")) {
+                // the agent's side of a short `cp` out: output, status and close, all at once
+                byte[] chunk = new byte[64 * 1024];
+                for (int i = 0; i < BURST / chunk.length; i++) {
+                  ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 1).appendBytes(chunk));
+                }
+                ws.writeBinaryMessage(
+                    Buffer.buffer()
+                        .appendByte((byte) 3)
+                        .appendString("{\"kind\":\"Status\",\"status\":\"Success\"}"));
+                ws.close((short) 1000);
+                return;
               }
               ws.binaryMessageHandler(
                   message -> {
@@ -194,8 +215,12 @@ class GatewayServerTest {
   }
 
   Future<WebSocket> connect(Issued clientCert, String user, String pod, String query) {
+    return connect(vertx, clientCert, user, pod, query);
+  }
+
+  Future<WebSocket> connect(Vertx on, Issued clientCert, String user, String pod, String query) {
     // held: Vert.x closes a client (and its connections) once it is unreachable
-    WebSocketClient client = vertx.createWebSocketClient(clientTls(clientCert));
+    WebSocketClient client = on.createWebSocketClient(clientTls(clientCert));
     clients.add(client);
     return client.connect(
         new WebSocketConnectOptions()
@@ -249,6 +274,54 @@ class GatewayServerTest {
             "/v1/sessions?containerId=abc123&podUid=uid-1&tty=false&fs=mount&command=cat&command=-u");
     assertThat(agentPeers).containsExactly("CN=lambda-cntr-gateway");
     assertThat(api.events).hasSize(1);
+  }
+
+  /**
+   * The agent ends a session right after its output, as {@code cp} out of a pod does: output,
+   * status and close reach the gateway before its relay starts, and while it holds back what a slow
+   * client cannot take yet. Vert.x reports the agent's closed connection at once, before the frames
+   * that came ahead of the close; the client still gets every byte and the status, then the close.
+   */
+  @Test
+  void aSlowClientGetsAllTheAgentsOutputAndItsStatusBeforeTheClose() throws Exception {
+    api.allowDevA();
+    api.pod(SessionPreparationTest.runningPod("web-1"));
+    Vertx slow = Vertx.vertx();
+    try {
+      WebSocket ws = await(connect(slow, PROXY_CLIENT, "dev-a", "web-1", "command=burst"));
+      AtomicLong output = new AtomicLong();
+      BlockingQueue<String> status = new LinkedBlockingQueue<>();
+      Promise<Short> closed = Promise.promise();
+      ws.frameHandler(
+          frame -> {
+            // a client that reads slower than the agent writes (its own event loop)
+            sleep(2);
+            Buffer data = frame.binaryData();
+            if (frame.isBinary() && data.length() > 0 && data.getByte(0) == 3) {
+              status.add(data.slice(1, data.length()).toString());
+            } else if (frame.isBinary() || frame.isContinuation()) {
+              output.addAndGet(data.length() - (frame.isBinary() ? 1 : 0));
+            }
+          });
+      ws.closeHandler(v -> closed.tryComplete(ws.closeStatusCode()));
+
+      assertThat(
+              closed.future().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS))
+          .isEqualTo((short) 1000);
+      assertThat(output.get()).isEqualTo(BURST);
+      assertThat(status).hasSize(1);
+      assertThat(status.peek()).contains("Success");
+    } finally {
+      slow.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
