@@ -223,10 +223,12 @@ public record PostMortem(
     }
   }
 
-  /** Whether the runtime still has the run and its snapshot. */
+  /**
+   * Whether the runtime still has the run's snapshot, and so the run: the kubelet removes a run's
+   * record after its snapshot.
+   */
   private static boolean stillThere(RuntimeApi api, ExitedContainer container) {
-    return api.status(container.id()).isPresent()
-        && api.mounts(container.snapshotter(), container.snapshotKey()).isPresent();
+    return api.mounts(container.snapshotter(), container.snapshotKey()).isPresent();
   }
 
   private static void closeQuietly(TargetProcess sandbox, SnapshotHold hold) {

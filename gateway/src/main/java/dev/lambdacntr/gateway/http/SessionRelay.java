@@ -80,6 +80,9 @@ public final class SessionRelay {
     client.exceptionHandler(this::failed);
     agent.resume();
     client.resume();
+    if (lostWithoutClose(agent)) {
+      connectionEnded(agent, client); // lost before the client came: nothing more will come
+    }
   }
 
   /** Closes the agent's side of a session whose client never came (its upgrade failed). */
@@ -131,13 +134,19 @@ public final class SessionRelay {
    * lost without one ends the other side now.
    */
   private void connectionEnded(WebSocketBase from, WebSocketBase to) {
-    if (from.closeStatusCode() != null && from.closeStatusCode() != NO_CLOSE_FRAME) {
+    if (!lostWithoutClose(from)) {
       return;
     }
     if (to != null && !to.isClosed()) {
       to.close((short) 1011, "connection lost");
     }
     end();
+  }
+
+  /** Whether {@code ws}'s connection ended without a close frame (Vert.x reports it as 1006). */
+  private static boolean lostWithoutClose(WebSocketBase ws) {
+    Short code = ws.closeStatusCode();
+    return code != null && code == NO_CLOSE_FRAME;
   }
 
   private void failed(Throwable e) {
@@ -162,8 +171,9 @@ public final class SessionRelay {
     end();
   }
 
+  /** The session is over; before {@link #start} it is not begun, and the start ends it. */
   private void end() {
-    if (!closing) {
+    if (client != null && !closing) {
       closing = true;
       cancelTimer.run();
       ended.run();
