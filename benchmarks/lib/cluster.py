@@ -320,6 +320,19 @@ def baseline_cleanup():
             "--timeout=180s", timeout=200)  # fmt: skip
 
 
+def baseline_agent_renewed():
+    """The baseline build's agents removed, then one untimed cold session makes a new one."""
+    subprocess.run(
+        [f"{BASELINE}/bin/lambda-cntr", "cleanup", "-q", "--agent-namespace", BASELINE_AGENTS],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    kubectl("-n", BASELINE_AGENTS, "wait", "--for=delete", "pod", "-l", AGENT_LABEL,
+            "--timeout=120s", check=False, timeout=150)  # fmt: skip
+    shell_session(baseline_argv("attach", "--fs", "mount", "target"))
+
+
 def setup(node):
     kubectl("create", "namespace", NS)
     lc_cleanup()
@@ -358,9 +371,11 @@ def lc_attach(pod, fs, verbose=False, mode="direct"):
 
 
 def baseline_argv(command, *args):
-    """The baseline build's command line, its agents in BASELINE_AGENTS."""
+    """The baseline build's command line in direct mode, its agents in BASELINE_AGENTS (without
+    --mode direct, auto mode took server mode, which the rounds install, until 2026-12-07)."""
     launcher = f"{BASELINE}/bin/lambda-cntr"
-    return [launcher, command, "-n", NS, "--agent-namespace", BASELINE_AGENTS, *args]
+    return [launcher, command, "-n", NS, "--mode", "direct", "--agent-namespace", BASELINE_AGENTS,
+            *args]  # fmt: skip
 
 
 def lc_execute_true(launcher, mode="direct"):
@@ -408,6 +423,8 @@ def startup(runs, node):
             "lambda-cntr warm, mount, baseline build",
             "lambda-cntr server mode, mount",
             "lambda-cntr execute POD -- true, server mode",
+            "lambda-cntr execute POD -- true, server mode, baseline build",
+            "lambda-cntr server mode, mount, baseline build",
         )
     }
     phases = {}
@@ -419,8 +436,9 @@ def startup(runs, node):
         shell_session(baseline_argv("attach", "--fs", "mount", "target"))
     server_install()
     shell_session(lc_attach("target", "mount", mode="server"))
-    for i in range(runs):
-        debug_pod = f"debug-{i}"
+    baseline_launcher = f"{BASELINE}/bin/lambda-cntr" if BASELINE else None
+
+    def direct_this_build():
         # Cold lambda-cntr: no agent on the node.
         for fs in ("mount", "fuse"):
             lc_cleanup()
@@ -430,24 +448,47 @@ def startup(runs, node):
         for fs in ("fuse", "mount"):
             ms, _ = shell_session(lc_attach("target", fs))
             samples[f"lambda-cntr warm, {fs}"].append(ms)
+        samples["lambda-cntr execute POD -- true, warm"].append(timed(lc_execute_true(LC)))
+
+    def direct_baseline_build():
+        # Its warm cases also follow a cold start on a new agent pod, as this build's do, rather
+        # than an agent kept from the first round.
+        baseline_agent_renewed()
+        ms, _ = shell_session(baseline_argv("attach", "--fs", "mount", "target"))
+        samples["lambda-cntr warm, mount, baseline build"].append(ms)
+        samples["lambda-cntr execute POD -- true, warm, baseline build"].append(
+            timed(baseline_argv("execute", "-q", "target", "--", "true"))
+        )
+
+    def server_mode(launcher, suffix):
+        # server mode installed by this build: with the baseline build only the CLI differs
+        ms, _ = shell_session([launcher, *lc_attach("target", "mount", mode="server")[1:]])
+        samples[f"lambda-cntr server mode, mount{suffix}"].append(ms)
+        samples[f"lambda-cntr execute POD -- true, server mode{suffix}"].append(
+            timed(lc_execute_true(launcher, mode="server"))
+        )
+
+    for i in range(runs):
+        debug_pod = f"debug-{i}"
+        # Each build's direct-mode block, then each build's server-mode cases; with a baseline
+        # the builds take turns going first, so neither always follows the other's agent start.
+        direct = [direct_this_build] + ([direct_baseline_build] if BASELINE else [])
+        server = [lambda: server_mode(LC, "")] + (
+            [lambda: server_mode(baseline_launcher, ", baseline build")] if BASELINE else []
+        )
+        if i % 2:
+            direct.reverse()
+            server.reverse()
+        for block in direct:
+            block()
         ms, _ = shell_session(exec_argv)
         samples["kubectl exec"].append(ms)
         # Not interactive: spawn to exit, the floor first.
         samples["kubectl exec POD -- true"].append(
             timed([KUBECTL, "exec", "-n", NS, "target", "--", "true"])
         )
-        samples["lambda-cntr execute POD -- true, warm"].append(timed(lc_execute_true(LC)))
-        ms, _ = shell_session(lc_attach("target", "mount", mode="server"))
-        samples["lambda-cntr server mode, mount"].append(ms)
-        samples["lambda-cntr execute POD -- true, server mode"].append(
-            timed(lc_execute_true(LC, mode="server"))
-        )
-        if BASELINE:
-            ms, _ = shell_session(baseline_argv("attach", "--fs", "mount", "target"))
-            samples["lambda-cntr warm, mount, baseline build"].append(ms)
-            samples["lambda-cntr execute POD -- true, warm, baseline build"].append(
-                timed(baseline_argv("execute", "-q", "target", "--", "true"))
-            )
+        for block in server:
+            block()
         # kubectl debug on a fresh pod: its ephemeral container is created now (cold); leaving
         # kubectl (killed, as a closed terminal would) keeps that container's shell running.
         ms, s = shell_session(

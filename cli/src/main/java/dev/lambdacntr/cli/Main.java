@@ -25,6 +25,7 @@ public final class Main {
       System.out.println(Version.line());
       return;
     }
+    SessionStartWarmUp.startFor(args);
     int runs = Integer.getInteger(TRAINING_RUNS, 1);
     for (int i = 1; i < runs; i++) {
       Cli.run(args, CliContext.system(System.nanoTime()));

@@ -84,15 +84,7 @@ public final class SessionRunner {
       progress.phase("resolving pod " + request.namespace() + "/" + request.pod());
       progress.detail("the cluster through " + cluster.describe());
       Target target = target(request);
-      progress.detail(
-          "target: container "
-              + target.container()
-              + " ("
-              + target.runtime()
-              + "://"
-              + target.containerId()
-              + ") on node "
-              + target.node());
+      progress.detail(targetLine(target, cluster.gateway()));
 
       CompletableFuture<String> who = async(background, cluster::identity);
       List<Pod> agents = cluster.agents(request.agentNamespace(), target.node());
@@ -104,14 +96,7 @@ public final class SessionRunner {
 
       record(target, join(who), request, agent);
       progress.phase(
-          (request.command().isEmpty() ? "attaching to " : "executing in ")
-              + target.namespace()
-              + "/"
-              + target.pod()
-              + " container "
-              + target.container()
-              + " via agent "
-              + agent.ref());
+          sessionLine(request.command().isEmpty(), target, agent.ref(), cluster.gateway()));
       companion.beforeExec(target);
       int status;
       try {
@@ -123,6 +108,39 @@ public final class SessionRunner {
     } finally {
       background.shutdownNow();
     }
+  }
+
+  /**
+   * The {@code -v} line on the target: what was resolved, or in server mode that the gateway
+   * resolves it (the CLI knows only what was named).
+   */
+  static String targetLine(Target target, boolean gateway) {
+    if (gateway) {
+      return "target: resolved by the gateway ("
+          + (target.container().isEmpty()
+              ? "the pod's default container"
+              : "container " + target.container())
+          + ")";
+    }
+    return "target: container "
+        + target.container()
+        + " ("
+        + target.runtime()
+        + "://"
+        + target.containerId()
+        + ") on node "
+        + target.node();
+  }
+
+  /** The phase line as the session starts: where, and through which agent or gateway. */
+  static String sessionLine(boolean attaching, Target target, String agentRef, boolean gateway) {
+    return (attaching ? "attaching to " : "executing in ")
+        + target.namespace()
+        + "/"
+        + target.pod()
+        + (target.container().isEmpty() ? "" : " container " + target.container())
+        + (gateway ? " through the gateway " : " via agent ")
+        + agentRef;
   }
 
   /**
