@@ -310,26 +310,30 @@ def baseline_cleanup():
     """The baseline build's agents and their namespace, when it ran."""
     if not BASELINE:
         return
-    subprocess.run(
-        [f"{BASELINE}/bin/lambda-cntr", "cleanup", "-q", "--agent-namespace", BASELINE_AGENTS],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    baseline_agents_removed()
     kubectl("delete", "namespace", BASELINE_AGENTS, "--ignore-not-found", "--wait=true",
             "--timeout=180s", timeout=200)  # fmt: skip
 
 
-def baseline_agent_renewed():
-    """The baseline build's agents removed, then one untimed cold session makes a new one."""
+def baseline_launcher():
+    return f"{BASELINE}/bin/lambda-cntr"
+
+
+def baseline_agents_removed():
+    """The baseline build's agents deleted (its cleanup) and gone."""
     subprocess.run(
-        [f"{BASELINE}/bin/lambda-cntr", "cleanup", "-q", "--agent-namespace", BASELINE_AGENTS],
+        [baseline_launcher(), "cleanup", "-q", "--agent-namespace", BASELINE_AGENTS],
         check=True,
         capture_output=True,
         timeout=120,
     )
     kubectl("-n", BASELINE_AGENTS, "wait", "--for=delete", "pod", "-l", AGENT_LABEL,
             "--timeout=120s", check=False, timeout=150)  # fmt: skip
+
+
+def baseline_agent_renewed():
+    """The baseline build's agents removed, then one untimed cold session makes a new one."""
+    baseline_agents_removed()
     shell_session(baseline_argv("attach", "--fs", "mount", "target"))
 
 
@@ -373,9 +377,8 @@ def lc_attach(pod, fs, verbose=False, mode="direct"):
 def baseline_argv(command, *args):
     """The baseline build's command line in direct mode, its agents in BASELINE_AGENTS (without
     --mode direct, auto mode took server mode, which the rounds install, until 2026-12-07)."""
-    launcher = f"{BASELINE}/bin/lambda-cntr"
-    return [launcher, command, "-n", NS, "--mode", "direct", "--agent-namespace", BASELINE_AGENTS,
-            *args]  # fmt: skip
+    return [baseline_launcher(), command, "-n", NS, "--mode", "direct", "--agent-namespace",
+            BASELINE_AGENTS, *args]  # fmt: skip
 
 
 def lc_execute_true(launcher, mode="direct"):
@@ -436,7 +439,6 @@ def startup(runs, node):
         shell_session(baseline_argv("attach", "--fs", "mount", "target"))
     server_install()
     shell_session(lc_attach("target", "mount", mode="server"))
-    baseline_launcher = f"{BASELINE}/bin/lambda-cntr" if BASELINE else None
 
     def direct_this_build():
         # Cold lambda-cntr: no agent on the node.
@@ -474,7 +476,7 @@ def startup(runs, node):
         # the builds take turns going first, so neither always follows the other's agent start.
         direct = [direct_this_build] + ([direct_baseline_build] if BASELINE else [])
         server = [lambda: server_mode(LC, "")] + (
-            [lambda: server_mode(baseline_launcher, ", baseline build")] if BASELINE else []
+            [lambda: server_mode(baseline_launcher(), ", baseline build")] if BASELINE else []
         )
         if i % 2:
             direct.reverse()
