@@ -12,10 +12,10 @@ import java.util.Optional;
  * reads a process, talks to the kernel (FFM, linux-sys) and searches the cgroup tree, but enters
  * nothing and starts nothing.
  */
-final class AotTraining {
+public final class AotTraining {
   private AotTraining() {}
 
-  static int run(Path home) {
+  public static int run(Path home) {
     AgentInvocation invocation =
         AgentInvocation.parse(
             // --no-seccomp: an image build may run this under a seccomp filter of its own

@@ -24,18 +24,21 @@ public final class NodeAgentMain {
       System.out.print(NodeAgentOptions.USAGE);
       return;
     }
+    if (arguments.equals(List.of("aot-training"))) {
+      try {
+        NodeAgentAotTraining.run(home());
+        return;
+      } catch (Exception e) {
+        System.err.println("lambda-cntr-node-agent: AOT training failed: " + e);
+        System.exit(ExitCode.AGENT_INTERNAL.code());
+      }
+    }
     try {
       NodeAgentOptions options = NodeAgentOptions.parse(arguments);
       options.requireReadableFiles();
       Attach attach =
           Attach.resident(home(), Path.of(options.toolsRoot().orElse("/")), options.fuseIdle());
-      Vertx vertx =
-          Vertx.vertx(
-              new VertxOptions()
-                  .setEventLoopPoolSize(1)
-                  .setWorkerPoolSize(1)
-                  .setInternalBlockingPoolSize(1)
-                  .setPreferNativeTransport(false));
+      Vertx vertx = vertx();
       new NodeAgentServer(vertx, options, attach)
           .listen()
           .onSuccess(
@@ -65,6 +68,16 @@ public final class NodeAgentMain {
       System.err.println("lambda-cntr: " + e.getMessage());
       System.exit(e.exitCode().code());
     }
+  }
+
+  /** One event loop and one worker: sessions run on threads of their own. */
+  static Vertx vertx() {
+    return Vertx.vertx(
+        new VertxOptions()
+            .setEventLoopPoolSize(1)
+            .setWorkerPoolSize(1)
+            .setInternalBlockingPoolSize(1)
+            .setPreferNativeTransport(false));
   }
 
   static void log(String line) {

@@ -171,6 +171,27 @@ class NodeAgentIT {
     return Json.string(cause, "message");
   }
 
+  /**
+   * The distribution's build trains the node agent's AOT cache, and the launcher maps it; BoringSSL
+   * is loaded from the distribution, not copied into /tmp (memory in the node agent's pod). A
+   * training run that failed in the build, or a cache the launcher finds stale, fails here.
+   */
+  @Test
+  void theNodeAgentMapsItsAotCacheAndLoadsBoringSslFromTheDistribution() throws IOException {
+    List<String> mapped =
+        Files.readAllLines(Path.of("/proc", Long.toString(agent.pid()), "maps")).stream()
+            .map(line -> line.replaceFirst("^(\\S+\\s+){5}", "").strip())
+            .filter(path -> path.startsWith("/"))
+            .distinct()
+            .toList();
+    Path lib = home().toRealPath().resolve("lib");
+    assertThat(mapped)
+        .contains(lib.resolve("lambda-cntr-node-agent.aot").toString())
+        .anyMatch(
+            path -> path.startsWith(lib.resolve("node-agent/native/libnetty_tcnative").toString()))
+        .noneMatch(path -> path.contains("libnetty_tcnative") && path.startsWith("/tmp/"));
+  }
+
   @Test
   void aCommandsOutputAndExitStatusComeBackOnTheirChannels() {
     try (SessionClient gateway = gateway()) {
