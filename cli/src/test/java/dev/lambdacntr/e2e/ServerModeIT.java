@@ -445,7 +445,7 @@ class ServerModeIT {
   }
 
   @Test
-  void theGatewayAndTheNodeAgentsSpeakTlsThroughBoringSsl() {
+  void theGatewayAndTheNodeAgentsUseTheImagesBoringSslAndTheNodeAgentItsAotCache() {
     for (String name : List.of("lambda-cntr-gateway", "lambda-cntr-node-agent")) {
       List<Pod> pods =
           cluster
@@ -467,7 +467,57 @@ class ServerModeIT {
         // the JDK's AES-GCM under C1 relays a server-mode copy at a third of BoringSSL's rate
         assertThat(log).as(pod.getMetadata().getName()).contains("TLS engine: BoringSSL");
         assertThat(log).as(pod.getMetadata().getName()).doesNotContain("WARNING");
+        // BoringSSL from the image, not a copy in the pod's memory-backed /tmp; the node agent
+        // with the AOT cache the image build trained (a stale one would not be mapped)
+        String component = name.substring("lambda-cntr-".length());
+        List<String> mapped = mappedFiles(hostJavaPid(pod));
+        assertThat(mapped)
+            .as(pod.getMetadata().getName())
+            .anyMatch(
+                path ->
+                    path.startsWith(
+                        "/opt/lambda-cntr/lib/" + component + "/native/libnetty_tcnative"))
+            .noneMatch(path -> path.contains("libnetty_tcnative") && path.startsWith("/tmp/"));
+        if (component.equals("node-agent")) {
+          assertThat(mapped)
+              .as(pod.getMetadata().getName())
+              .contains("/opt/lambda-cntr/lib/lambda-cntr-node-agent.aot");
+        }
       }
+    }
+  }
+
+  /** The host's PID of the JVM in a pod's (only) container: the process in its cgroup. */
+  private static long hostJavaPid(Pod pod) {
+    String id =
+        pod.getStatus().getContainerStatuses().get(0).getContainerID().replaceFirst(".*://", "");
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+        try {
+          if (Files.readString(proc.resolve("cgroup")).contains(id)
+              && Files.readString(proc.resolve("comm")).strip().equals("java")) {
+            return Long.parseLong(proc.getFileName().toString());
+          }
+        } catch (IOException gone) {
+          // a process that ended while the list was read
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new AssertionError("no java process in the cgroup of container " + id);
+  }
+
+  /** The files a process has mapped, as /proc/PID/maps names them. */
+  private static List<String> mappedFiles(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps")).stream()
+          .map(line -> line.replaceFirst("^(\\S+\\s+){5}", "").strip())
+          .filter(path -> path.startsWith("/"))
+          .distinct()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
