@@ -1,6 +1,9 @@
 package dev.lambdacntr.cli;
 
+import dev.lambdacntr.cli.standby.StandbyHandOver;
+import dev.lambdacntr.cli.standby.StandbySpawn;
 import dev.lambdacntr.target.Version;
+import java.util.OptionalInt;
 
 /** The {@code lambda-cntr} command. */
 public final class Main {
@@ -25,11 +28,54 @@ public final class Main {
       System.out.println(Version.line());
       return;
     }
+    long start = System.nanoTime();
+    boolean standby = StandbyHandOver.enabled(args);
+    if (standby) {
+      OptionalInt status = StandbyHandOver.run(args, start, System.err);
+      if (status.isPresent()) {
+        System.exit(status.getAsInt());
+      }
+    }
     SessionStartWarmUp.startFor(args);
     int runs = Integer.getInteger(TRAINING_RUNS, 1);
+    if (runs > 1) {
+      StandbyHandOver.train();
+    }
     for (int i = 1; i < runs; i++) {
       Cli.run(args, CliContext.system(System.nanoTime()));
     }
-    System.exit(Cli.run(args, CliContext.system(System.nanoTime())));
+    int status = Cli.run(args, CliContext.system(start));
+    if (standby) {
+      StandbySpawn.start();
+    }
+    System.exit(status);
+  }
+
+  /** The first TLS handshake's key pairs, made now (a standby process's warm-up). */
+  public static void warmUpSession() {
+    SessionStartWarmUp.run();
+  }
+
+  /**
+   * A standby process's connection for the next session: the default kubeconfig's current context,
+   * connected by server mode's discovery GET (what {@code --mode auto} asks first). Nothing when
+   * direct requests cannot use that context (exec plugins, proxies). Returns the GET's status.
+   */
+  public static int prepareConnection(Environment env) {
+    try {
+      java.util.Optional<dev.lambdacntr.cli.direct.DirectConfig> config =
+          dev.lambdacntr.cli.direct.Kubeconfig.read(
+                  java.util.Optional.empty(), java.util.Optional.empty(), env)
+              .connection();
+      return config.isPresent()
+          ? dev.lambdacntr.cli.direct.DirectClient.prepare(
+              config.get(), dev.lambdacntr.cli.exec.GatewayRequest.DISCOVERY)
+          : 0;
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
   }
 }

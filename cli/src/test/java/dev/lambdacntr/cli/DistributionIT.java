@@ -56,6 +56,7 @@ class DistributionIT {
   static Run run(Map<String, String> env, byte[] stdin, List<String> command)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("LAMBDA_CNTR_STANDBY", "off"); // leaves no standby process (StandbyIT)
     pb.environment().putAll(env);
     Process p = pb.start();
     CompletableFuture<byte[]> out =

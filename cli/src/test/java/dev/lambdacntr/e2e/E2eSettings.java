@@ -83,7 +83,10 @@ record E2eSettings(
             .orElse(REPOSITORY + "target-static:" + version),
         nodes,
         mode,
-        Map.of("CNTR_IMAGE", debugImage, "LAMBDA_CNTR_MODE", mode));
+        // No standby processes (cli/README.md): each test's invocation is a process of its own,
+        // and none is left waiting after the suite. StandbyIT turns them on in a directory of its
+        // own.
+        Map.of("CNTR_IMAGE", debugImage, "LAMBDA_CNTR_MODE", mode, "LAMBDA_CNTR_STANDBY", "off"));
   }
 
   /** Whether the CLI runs in server mode (through the gateway and the node agents). */

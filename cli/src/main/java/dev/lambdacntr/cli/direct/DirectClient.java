@@ -9,8 +9,13 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The API server reached with the kubeconfig's credentials over the JDK's HttpClient, without the
@@ -22,6 +27,14 @@ public final class DirectClient implements AutoCloseable {
   private static final long CONNECT_TIMEOUT_SECONDS = 5;
   private static final long REQUEST_TIMEOUT_SECONDS = 10;
 
+  /**
+   * A client opened and connected ahead of the session that will ask for it (a standby process's
+   * warm-up): the next {@link #open} of the same configuration takes it, with its TLS connection.
+   */
+  private static final AtomicReference<Prepared> PREPARED = new AtomicReference<>();
+
+  private record Prepared(DirectConfig config, DirectClient client) {}
+
   private final HttpClient http;
   private final String server;
 
@@ -30,8 +43,61 @@ public final class DirectClient implements AutoCloseable {
     this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
   }
 
-  /** A client for {@code config}; fails when its TLS material cannot be read. */
+  /**
+   * A client for {@code config}; fails when its TLS material cannot be read. The {@link #prepare
+   * prepared} one when it was made for the same configuration, byte for byte.
+   */
   public static DirectClient open(DirectConfig config) throws GeneralSecurityException {
+    Prepared prepared = PREPARED.getAndSet(null);
+    if (prepared != null) {
+      if (sameConfig(prepared.config(), config)) {
+        return prepared.client();
+      }
+      prepared.client().close();
+    }
+    return create(config);
+  }
+
+  /**
+   * Opens a client for {@code config} and connects it with a GET of {@code path}, for the next
+   * {@link #open} of the same configuration: the standby's warm-up, so a session starts on an open
+   * TLS connection. Again while it waits: a GET on an idle connection keeps it (the API server
+   * closes connections idle for 90 s), and a closed one is opened again. Returns the GET's status.
+   */
+  public static int prepare(DirectConfig config, String path)
+      throws GeneralSecurityException, InterruptedException {
+    Prepared prepared = PREPARED.get();
+    DirectClient client =
+        prepared != null && sameConfig(prepared.config(), config)
+            ? prepared.client()
+            : create(config);
+    PREPARED.set(new Prepared(config, client));
+    try {
+      return client.get(path).get(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).status();
+    } catch (ExecutionException | TimeoutException e) {
+      return 0;
+    }
+  }
+
+  /** The same configuration: every field, certificates and keys compared by content. */
+  static boolean sameConfig(DirectConfig a, DirectConfig b) {
+    return a.server().equals(b.server())
+        && a.context().equals(b.context())
+        && a.user().equals(b.user())
+        && a.namespace().equals(b.namespace())
+        && sameBytes(a.caPem(), b.caPem())
+        && a.insecure() == b.insecure()
+        && sameBytes(a.certPem(), b.certPem())
+        && sameBytes(a.keyPem(), b.keyPem())
+        && a.keySource().equals(b.keySource())
+        && a.token().equals(b.token());
+  }
+
+  private static boolean sameBytes(Optional<byte[]> a, Optional<byte[]> b) {
+    return a.isPresent() == b.isPresent() && (a.isEmpty() || Arrays.equals(a.get(), b.get()));
+  }
+
+  private static DirectClient create(DirectConfig config) throws GeneralSecurityException {
     HttpClient.Builder builder = new ClosingHttpClientFactory().newBuilder();
     // HTTP/1.1, not h2: a WebSocket (the session's exec or gateway request) cannot ride an h2
     // connection, but takes over a free HTTP/1.1 one from the pool. So server mode's discovery GET

@@ -100,7 +100,8 @@ class DirectClusterIT {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES_"));
-    pb.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString()));
+    pb.environment()
+        .putAll(Map.of("KUBECONFIG", kubeconfig.toString(), "LAMBDA_CNTR_STANDBY", "off"));
     Process p = pb.start();
     CompletableFuture<byte[]> out =
         CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
