@@ -40,6 +40,7 @@ public final class Main {
     int runs = Integer.getInteger(TRAINING_RUNS, 1);
     if (runs > 1) {
       StandbyHandOver.train();
+      dev.lambdacntr.cli.standby.StandbyProcess.train();
     }
     for (int i = 1; i < runs; i++) {
       Cli.run(args, CliContext.system(System.nanoTime()));

@@ -134,6 +134,57 @@ class StandbyIT {
 
   @Test
   void killingTheInvocationEndsTheStandbysSession() throws Exception {
+    try (Running running = sleepInStandby()) {
+      running.invocation.destroyForcibly(); // SIGKILL: nothing passed on, only the connection ends
+      assertThat(running.invocation.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      waitUntil(() -> !alive(running.standby), "the standby " + running.standby + " ends with it");
+    }
+  }
+
+  @Test
+  void anInterruptOfTheInvocationInterruptsTheSession() throws Exception {
+    try (Running running = sleepInStandby()) {
+      Process kill = new ProcessBuilder("kill", "-INT", "" + running.invocation.pid()).start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(running.invocation.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(running.invocation.exitValue()).isEqualTo(130); // 128 + SIGINT, as without one
+      waitUntil(() -> !alive(running.standby), "the standby " + running.standby + " ends");
+    }
+  }
+
+  @Test
+  void aStandbyKilledMidSessionLeavesTheInvocationWithSessionLost() throws Exception {
+    try (Running running = sleepInStandby()) {
+      ProcessHandle.of(running.standby).orElseThrow().destroyForcibly();
+      assertThat(running.invocation.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(running.invocation.exitValue()).isEqualTo(76);
+      assertThat(running.rest()).contains("ended without an exit status");
+    }
+  }
+
+  @Test
+  void aStandbyKilledWhileWaitingIsReplacedByTheNextInvocation() throws Exception {
+    assertThat(lambdaCntr.execute(List.of("-q"), List.of(TARGET), "true").exit()).isZero();
+    waitUntil(() -> standbyPids().size() == 1, "a standby is left waiting");
+    long killed = standbyPids().getFirst();
+    ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+    waitUntil(() -> !alive(killed), "the standby is gone");
+    assertThat(sockets()).as("its socket is left behind").hasSize(1);
+
+    LambdaCntr.Result r =
+        lambdaCntr.run(
+            new byte[0],
+            lambdaCntr.session("execute", List.of("-v"), List.of(TARGET), List.of("true")));
+
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.stderr()).doesNotContainPattern(TOOK.pattern());
+    waitUntil(
+        () -> standbyPids().size() == 1 && !standbyPids().contains(killed) && sockets().size() == 1,
+        "a new standby waits at the socket");
+  }
+
+  /** An invocation of {@code sleep 300} that a standby took, once its session is open. */
+  private Running sleepInStandby() throws Exception {
     assertThat(lambdaCntr.execute(List.of("-q"), List.of(TARGET), "true").exit()).isZero();
     waitUntil(() -> sockets().size() == 1, "a standby is left waiting");
     ProcessBuilder builder =
@@ -143,29 +194,44 @@ class StandbyIT {
                     "execute", List.of("-v"), List.of(TARGET), List.of("sleep", "300"))));
     builder.environment().putAll(lambdaCntr.environment());
     Process invocation = builder.start();
-    long standby = -1;
-    try (BufferedReader err =
+    BufferedReader err =
         new BufferedReader(
-            new InputStreamReader(invocation.getErrorStream(), StandardCharsets.UTF_8))) {
-      for (String line = err.readLine(); line != null; line = err.readLine()) {
-        Matcher m = TOOK.matcher(line);
-        if (m.find()) {
-          standby = Long.parseLong(m.group(1));
-        }
-        if (line.contains("exec session open")) {
-          break;
-        }
+            new InputStreamReader(invocation.getErrorStream(), StandardCharsets.UTF_8));
+    long standby = -1;
+    for (String line = err.readLine(); line != null; line = err.readLine()) {
+      Matcher m = TOOK.matcher(line);
+      if (m.find()) {
+        standby = Long.parseLong(m.group(1));
       }
-      assertThat(standby).as("the standby's PID in -v").isPositive();
-      invocation.destroyForcibly(); // SIGKILL: no signal to pass on, only the connection's end
-      assertThat(invocation.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      long pid = standby;
-      waitUntil(
-          () -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == false,
-          "the standby " + pid + " ends with its invocation");
-    } finally {
-      invocation.destroyForcibly();
+      if (line.contains("exec session open")) {
+        break;
+      }
     }
+    assertThat(standby).as("the standby's PID in -v").isPositive();
+    return new Running(invocation, standby, err);
+  }
+
+  /** An invocation in a standby's session; closing it kills what is left of both. */
+  private record Running(Process invocation, long standby, BufferedReader stderr)
+      implements AutoCloseable {
+    String rest() throws IOException {
+      StringBuilder text = new StringBuilder();
+      for (String line = stderr.readLine(); line != null; line = stderr.readLine()) {
+        text.append(line).append('\n');
+      }
+      return text.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      invocation.destroyForcibly();
+      ProcessHandle.of(standby).ifPresent(ProcessHandle::destroyForcibly);
+      stderr.close();
+    }
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   private List<Path> sockets() throws IOException {

@@ -195,6 +195,12 @@ abstract class AttachSessionTests {
       List<Long> agent = shell.client().descendants().map(ProcessHandle::pid).toList();
       assertThat(agent).isNotEmpty();
       assertThat(markers()).containsAnyElementsOf(agent.stream().map(String::valueOf).toList());
+      // "started" can come before the background job's fork has executed sleep (CI run of
+      // 3f14db0 found none): wait for it to show
+      long shown = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (System.nanoTime() < shown && processesMatching("sleep 4242").isEmpty()) {
+        ContainerdHarness.sleep(20);
+      }
       assertThat(processesMatching("sleep 4242")).hasSize(1);
 
       Commands.check("kill", "-9", Long.toString(shell.client().pid()));

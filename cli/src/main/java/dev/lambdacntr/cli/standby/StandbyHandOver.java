@@ -75,7 +75,10 @@ public final class StandbyHandOver {
       try {
         channel.connect(UnixDomainSocketAddress.of(place.socket()));
       } catch (IOException e) {
-        // a standby that ended without removing its socket (SIGKILL): the next one replaces it
+        // Nobody listens: a standby ended without removing its socket (SIGKILL). Removed, so that
+        // this invocation leaves a new one. Should a new standby have put its socket there in the
+        // meantime, it finds its socket gone at its next check and leaves.
+        Files.deleteIfExists(place.socket());
         return OptionalInt.empty();
       }
       StandbyRequest request =

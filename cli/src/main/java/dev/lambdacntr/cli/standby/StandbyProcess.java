@@ -16,12 +16,13 @@ import java.util.Objects;
 
 /**
  * A CLI process started ahead of the next session, warmed up, and waiting for it: the JVM, its
- * AOT-cached classes, picocli's model and the TLS key shares are ready when an invocation hands
- * over its descriptors ({@link StandbyHandOver}), so the session starts from a warm process rather
- * than from a new JVM. It serves exactly one session, as the process it stands in for would have,
- * with the invocation's own descriptors 0-2, then starts its successor and exits with the session's
- * status. It leaves after {@value #DEFAULT_IDLE_SECONDS} s ({@code LAMBDA_CNTR_STANDBY_IDLE})
- * without a session, or when another standby took its socket, and removes its socket as it goes.
+ * AOT-cached classes, picocli's model, the TLS key shares and a connection to the API server are
+ * ready when an invocation hands over its session ({@link StandbyHandOver}), so the session starts
+ * from a warm process rather than from a new JVM. It serves exactly one session, as the process it
+ * stands in for would have, on the invocation's own terminal or pipes, then starts its successor
+ * and exits with the session's status. It leaves after {@value #DEFAULT_IDLE_SECONDS} s ({@code
+ * LAMBDA_CNTR_STANDBY_IDLE}) without a session, or when another standby took its socket, and
+ * removes its socket as it goes.
  *
  * <p>Only its own user reaches it: the socket is in a directory of mode 0700 that the user owns,
  * and it serves only a peer of its own user ID ({@code SO_PEERCRED}) whose key, working directory
@@ -110,12 +111,8 @@ public final class StandbyProcess {
       UnixCalls.close(descriptors[i]);
     }
     watch(connection);
-    if (request.args().contains("-v") || request.args().contains("--verbose")) {
-      System.err.printf(
-          Locale.ROOT,
-          "lambda-cntr [%.2fs] standby process %d took the session%n",
-          (System.nanoTime() - request.startNanos()) / 1e9,
-          ProcessHandle.current().pid());
+    if (verbose(request.args())) {
+      System.err.println(tookLine(request.startNanos()));
     }
     int status =
         Cli.run(request.args().toArray(String[]::new), CliContext.system(request.startNanos()));
@@ -139,6 +136,22 @@ public final class StandbyProcess {
       UnixCalls.dup2(nothing, i);
     }
     UnixCalls.close(nothing);
+  }
+
+  /** Whether the command line asks for {@code -v} (before {@code --}: after it, the command's). */
+  static boolean verbose(java.util.List<String> args) {
+    int end = args.indexOf("--");
+    java.util.List<String> own = end < 0 ? args : args.subList(0, end);
+    return own.contains("-v") || own.contains("--verbose");
+  }
+
+  /** {@code -v}'s line, in the form of the CLI's progress lines. */
+  private static String tookLine(long startNanos) {
+    return String.format(
+        Locale.ROOT,
+        "lambda-cntr [%.2fs] standby process %d took the session",
+        (System.nanoTime() - startNanos) / 1e9,
+        ProcessHandle.current().pid());
   }
 
   /** The request on {@code connection}; null when it is none or too long. */
@@ -199,6 +212,33 @@ public final class StandbyProcess {
       }
     }
     throw new IOException("no flags in /proc/" + pid + "/fdinfo/" + fd);
+  }
+
+  /**
+   * What serving runs before the session, once, on nothing of an invocation: a request's round
+   * trip, the comparison, reading a descriptor's type and access mode, the native calls' links. Run
+   * by the AOT cache's training (so these classes come from the cache) and by a standby's warm-up
+   * (so they are loaded and run once before the invocation waits on them).
+   */
+  public static boolean train() {
+    StandbyPlace place = new StandbyPlace(Path.of("/nonexistent"), "0000000000000000");
+    StandbyRequest request =
+        new StandbyRequest(
+            place.key(),
+            System.getProperty("user.dir", ""),
+            System.getenv(),
+            java.util.List.of("execute"),
+            System.nanoTime());
+    byte[] framed = request.encode();
+    try {
+      matches(StandbyRequest.decode(java.util.Arrays.copyOfRange(framed, 4, framed.length)), place);
+      Files.getAttribute(Path.of("/proc/self/fd/0"), "unix:mode");
+      accessMode(ProcessHandle.current().pid(), 0);
+      UnixCalls.close(UnixCalls.open("/dev/null", 0));
+      return !tookLine(System.nanoTime()).isEmpty();
+    } catch (IOException | RuntimeException e) {
+      return false; // training only: a session does the same and reports its own failures
+    }
   }
 
   /**
@@ -273,6 +313,7 @@ public final class StandbyProcess {
       Cli.run(new String[] {command, "--help"}, quiet);
     }
     dev.lambdacntr.cli.Main.warmUpSession();
+    train();
     dev.lambdacntr.cli.Main.prepareConnection(new Environment(System.getenv()));
   }
 

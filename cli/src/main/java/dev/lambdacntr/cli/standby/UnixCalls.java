@@ -17,6 +17,11 @@ import java.nio.charset.StandardCharsets;
  * names its peer's process ({@code SO_PEERCRED}; the JDK's gives user and group, not the PID),
  * {@code open} with {@code O_NOCTTY}, {@code dup2} onto 0-2, {@code setsid}, {@code kill} and
  * {@code getuid}. Linux on x86-64 and arm64 (the structures below have the same layout on both).
+ *
+ * <p>Bound to libc's functions by name, not through linux-sys's {@code syscall(2)} numbers as the
+ * agent's calls are: those are x86-64's, and the CLI runs on any Linux the JDK runs on. The
+ * invocation's side of a hand-over makes none of these calls (see {@link StandbyHandOver}); only
+ * the standby does, whose links are made while it waits.
  */
 @SuppressWarnings("restricted")
 final class UnixCalls {

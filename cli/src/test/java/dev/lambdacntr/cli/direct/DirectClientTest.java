@@ -16,7 +16,9 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class DirectClientTest {
 
   HttpsServer server;
+  final Map<String, Integer> ports = new ConcurrentHashMap<>(); // path -> the client's port
 
   static byte[] resource(String name) throws IOException {
     try (InputStream in = DirectClientTest.class.getResourceAsStream(name)) {
@@ -75,6 +78,7 @@ class DirectClientTest {
                       ((HttpsExchange) exchange).getSSLSession().getPeerCertificates()[0])
                   .getSubjectX500Principal()
                   .getName();
+          ports.put(exchange.getRequestURI().getPath(), exchange.getRemoteAddress().getPort());
           byte[] body =
               ("{\"path\":"
                       + Json.quote(exchange.getRequestURI().toString())
@@ -140,6 +144,42 @@ class DirectClientTest {
       assertThat(Json.string(second.json(), "path")).contains("/apis/b");
       assertThat(port(second)).isEqualTo(port(first));
     }
+  }
+
+  /**
+   * A standby's prepared client: the next open of the same configuration, read again byte for byte
+   * (new arrays), takes it with its connection; another configuration gets a client of its own.
+   */
+  @Test
+  void aPreparedClientIsTakenWithItsConnectionByTheSameConfigurationOnly() throws Exception {
+    DirectConfig prepared =
+        config(Optional.of(resource("ec-cert.pem")), Optional.of(resource("ec-sec1.pem")));
+    assertThat(DirectClient.prepare(prepared, "/apis/warm")).isEqualTo(200);
+    try (DirectClient client =
+        DirectClient.open(
+            config(Optional.of(resource("ec-cert.pem")), Optional.of(resource("ec-sec1.pem"))))) {
+      assertThat(client.get("/apis/session").get(30, TimeUnit.SECONDS).ok()).isTrue();
+    }
+    assertThat(ports.get("/apis/session")).isEqualTo(ports.get("/apis/warm"));
+
+    assertThat(DirectClient.prepare(prepared, "/apis/warm-again")).isEqualTo(200);
+    DirectConfig otherContext =
+        new DirectConfig(
+            prepared.server(),
+            "another",
+            prepared.user(),
+            prepared.namespace(),
+            prepared.caPem(),
+            prepared.insecure(),
+            prepared.certPem(),
+            prepared.keyPem(),
+            prepared.keySource(),
+            prepared.token());
+    try (DirectClient other = DirectClient.open(otherContext)) {
+      assertThat(other.get("/apis/other").get(30, TimeUnit.SECONDS).ok()).isTrue();
+    }
+    assertThat(DirectClient.sameConfig(prepared, otherContext)).isFalse();
+    assertThat(ports.get("/apis/other")).isNotEqualTo(ports.get("/apis/warm-again"));
   }
 
   private static Object port(DirectClient.Reply reply) {
