@@ -180,7 +180,7 @@ def main():
         listener = Listener(work)
         kubeconfig = f"{work}/kubeconfig"
         listener.kubeconfig(kubeconfig)
-        env = dict(os.environ, KUBECONFIG=kubeconfig, HOME=work)
+        env = dict(os.environ, KUBECONFIG=kubeconfig, HOME=work, LAMBDA_CNTR_STANDBY="off")
         env.pop("LAMBDA_CNTR_JAVA_OPTS", None)
         exit_cases = {
             "java -version (launcher's JVM flags)": [java(), *JVM_FLAGS, "-version"],

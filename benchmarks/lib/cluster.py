@@ -35,6 +35,9 @@ LC = os.environ.get("LAMBDA_CNTR", f"{REPO}/cli/target/dist/bin/lambda-cntr")
 BASELINE = os.environ.get("LAMBDA_CNTR_BASELINE")
 BASELINE_AGENTS = "lambda-cntr-bench-baseline"
 NS = "lambda-cntr-bench-run"
+# The rows of earlier rounds start a new CLI per session; benchmarks/cluster/standby-start measures
+# standby processes (cli/README.md) and turns them on per case.
+os.environ.setdefault("LAMBDA_CNTR_STANDBY", "off")
 AGENTS = "lambda-cntr"
 AGENT_LABEL = "app.kubernetes.io/name=lambda-cntr-agent"
 CGROUP_MEMORY = "/sys/fs/cgroup/memory"
