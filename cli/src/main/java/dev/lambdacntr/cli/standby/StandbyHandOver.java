@@ -35,6 +35,9 @@ public final class StandbyHandOver {
   /** Set by the launcher ({@code on}) unless {@code LAMBDA_CNTR_STANDBY=off}. */
   public static final String PROPERTY = "lambda-cntr.standby";
 
+  /** A standby's answer: it took the session (its PID follows); only a status follows. */
+  static final byte TAKEN = 'T';
+
   /** A standby's answer: the session's exit status follows. */
   static final byte EXIT = 'X';
 
@@ -96,12 +99,15 @@ public final class StandbyHandOver {
   }
 
   /**
-   * Waits for the standby's answer, passing on INT, TERM, HUP and WINCH meanwhile (as {@link
-   * #SIGNAL} and the signal's number; the standby raises it on itself). A standby that ends without
-   * a status after a passed-on signal ended by it (128 + the signal, as a process the signal ends);
-   * one that ends without a status otherwise lost the session.
+   * Waits for the standby's answers, passing on INT, TERM, HUP and WINCH meanwhile (as {@link
+   * #SIGNAL} and the signal's number; the standby raises it on itself). Before the standby says it
+   * took the session ({@link #TAKEN}), any end of the connection means nothing ran there, and the
+   * invocation runs the command itself (or, interrupted meanwhile, ends as the signal says). After
+   * it, a standby that ends without a status after a passed-on signal ended by it (128 + the
+   * signal, as a process the signal ends); one that ends without a status otherwise lost the
+   * session, which is not run again.
    */
-  private static OptionalInt await(SocketChannel channel, PrintStream stderr) throws IOException {
+  private static OptionalInt await(SocketChannel channel, PrintStream stderr) {
     AtomicInteger passedOn = new AtomicInteger();
     Map<Signal, SignalHandler> previous = new HashMap<>();
     for (String name : FORWARDED) {
@@ -121,29 +127,39 @@ public final class StandbyHandOver {
                 }
               }));
     }
-    ByteBuffer answer = ByteBuffer.allocate(5);
-    boolean reset = false;
-    try {
-      while (answer.hasRemaining() && channel.read(answer) >= 0) {
-        // until the 5 bytes or the end
-      }
-    } catch (IOException e) {
-      reset = true; // the standby closed its socket before taking this connection
-    }
-    if (reset || (answer.position() == 5 && answer.get(0) == REFUSED)) {
+    ByteBuffer taken = read(channel);
+    if (taken == null || taken.get(0) != TAKEN) {
       previous.forEach(Signal::handle);
-      return OptionalInt.empty();
+      return passedOn.get() != 0 ? OptionalInt.of(128 + passedOn.get()) : OptionalInt.empty();
     }
-    if (answer.position() == 5 && answer.get(0) == EXIT) {
-      return OptionalInt.of(answer.getInt(1));
+    ByteBuffer end = read(channel);
+    if (end != null && end.get(0) == EXIT) {
+      return OptionalInt.of(end.getInt(1));
     }
     if (passedOn.get() != 0) {
       return OptionalInt.of(128 + passedOn.get());
     }
     stderr.println(
         System.getProperty("lambda-cntr.name", "lambda-cntr")
-            + ": the standby process that ran this session ended without an exit status");
+            + ": the standby process "
+            + taken.getInt(1)
+            + " that ran this session ended without an exit status");
     return OptionalInt.of(ExitCode.SESSION_LOST.code());
+  }
+
+  /** The standby's next 5-byte message; null at the connection's end or on an error. */
+  private static ByteBuffer read(SocketChannel channel) {
+    ByteBuffer message = ByteBuffer.allocate(5);
+    try {
+      while (message.hasRemaining()) {
+        if (channel.read(message) < 0) {
+          return null;
+        }
+      }
+      return message;
+    } catch (IOException e) {
+      return null; // ECONNRESET: closed with the invocation's bytes unread
+    }
   }
 
   /**

@@ -111,6 +111,7 @@ public final class StandbyProcess {
       UnixCalls.close(descriptors[i]);
     }
     watch(connection);
+    answer(connection, StandbyHandOver.TAKEN, (int) ProcessHandle.current().pid());
     if (verbose(request.args())) {
       System.err.println(tookLine(request.startNanos()));
     }
