@@ -1,8 +1,14 @@
 package dev.lambdacntr.cli;
 
+import dev.lambdacntr.cli.direct.DirectClient;
+import dev.lambdacntr.cli.direct.DirectConfig;
+import dev.lambdacntr.cli.direct.Kubeconfig;
+import dev.lambdacntr.cli.exec.GatewayRequest;
 import dev.lambdacntr.cli.standby.StandbyHandOver;
 import dev.lambdacntr.cli.standby.StandbySpawn;
 import dev.lambdacntr.target.Version;
+import java.security.GeneralSecurityException;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** The {@code lambda-cntr} command. */
@@ -64,15 +70,10 @@ public final class Main {
    */
   public static int prepareConnection(Environment env) {
     try {
-      java.util.Optional<dev.lambdacntr.cli.direct.DirectConfig> config =
-          dev.lambdacntr.cli.direct.Kubeconfig.read(
-                  java.util.Optional.empty(), java.util.Optional.empty(), env)
-              .connection();
-      return config.isPresent()
-          ? dev.lambdacntr.cli.direct.DirectClient.prepare(
-              config.get(), dev.lambdacntr.cli.exec.GatewayRequest.DISCOVERY)
-          : 0;
-    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      Optional<DirectConfig> config =
+          Kubeconfig.read(Optional.empty(), Optional.empty(), env).connection();
+      return config.isPresent() ? DirectClient.prepare(config.get(), GatewayRequest.DISCOVERY) : 0;
+    } catch (GeneralSecurityException | RuntimeException e) {
       return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
@@ -47,9 +48,10 @@ record StandbyPlace(Path directory, String key) {
     long size;
     long modified;
     try {
-      Path jarPath = Path.of(jar);
-      size = Files.size(jarPath);
-      modified = Files.getLastModifiedTime(jarPath).toMillis();
+      BasicFileAttributes attributes =
+          Files.readAttributes(Path.of(jar), BasicFileAttributes.class);
+      size = attributes.size();
+      modified = attributes.lastModifiedTime().toMillis();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
